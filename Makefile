@@ -1,0 +1,49 @@
+# Every target creates and reuses the virtual environments it needs, so a fresh clone needs only `make synth`
+# or `make test`. checkov lives in its own environment: it pins an old boto3 and ships a conflicting `hcl2`.
+PYTHON        ?= python3
+VENV          := .venv
+CHECKOV_VENV  := .venv-checkov
+CHECKOV_PIN   := checkov==3.3.30
+PY            := $(VENV)/bin/python
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export CHECKPOINT_DISABLE := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: synth test unit lint fmt bench clean
+
+synth: $(VENV)/.installed
+	$(PY) main.py
+
+test: $(VENV)/.installed $(CHECKOV_VENV)/.installed lint
+	LLM_INFRA_CHECKOV=$(CHECKOV_VENV)/bin/checkov $(PY) -m pytest
+
+unit: $(VENV)/.installed
+	$(PY) -m pytest tests/unit tests/synth
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	terraform fmt -check -recursive modules
+
+fmt: $(VENV)/.installed
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+	terraform fmt -recursive modules
+
+bench: $(VENV)/.installed
+	$(PY) scripts/bench_synth.py
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(CHECKOV_VENV)/.installed:
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet '$(CHECKOV_PIN)'
+	touch $@
+
+clean:
+	rm -rf cdktf.out .pytest_cache .mypy_cache .ruff_cache

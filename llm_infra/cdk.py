@@ -1,0 +1,89 @@
+"""The one place that imports the CDK engine.
+
+CDK Terrain (``cdktn``) is the default; CDKTF 0.21 (``cdktf``, archived 2025-12-10) exposes the same API under
+another name, so teams whose apps already run on CDKTF can import our constructs. Every other module of
+``llm_infra`` imports CDK names from here and nothing else.
+"""
+
+from __future__ import annotations
+
+try:
+    import cdktn as _engine
+
+    ENGINE = "cdktn"
+except ImportError:  # pragma: no cover - exercised by the CDKTF compatibility test in its own venv
+    import cdktf as _engine  # type: ignore[no-redef]
+
+    ENGINE = "cdktf"
+
+import builtins
+from collections.abc import Mapping
+from typing import Any
+
+from constructs import Construct
+
+App = _engine.App
+Fn = _engine.Fn
+LocalBackend = _engine.LocalBackend
+S3Backend = _engine.S3Backend
+TerraformHclModule = _engine.TerraformHclModule
+TerraformModuleProvider = _engine.TerraformModuleProvider
+TerraformOutput = _engine.TerraformOutput
+TerraformProvider = _engine.TerraformProvider
+TerraformStack = _engine.TerraformStack
+Token = _engine.Token
+
+ENGINE_VERSION: str = getattr(_engine, "__version__", "unknown")
+
+
+class Provider(TerraformProvider):
+    """A provider block from plain configuration, without the prebuilt provider bindings.
+
+    The bindings cost ~6 s and ~800 MiB per synth; a provider block is only a name, a source, an optional
+    alias and its arguments, so we synthesize those ourselves (the JS side calls the overrides below).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        type_name: str,
+        source: str,
+        config: Mapping[str, Any],
+        alias: str | None = None,
+    ) -> None:
+        self._llm_alias = alias
+        self._llm_config = dict(config)
+        super().__init__(
+            scope, construct_id, terraform_resource_type=type_name, terraform_provider_source=source
+        )
+
+    @builtins.property
+    def alias(self) -> str | None:
+        return self._llm_alias
+
+    @alias.setter
+    def alias(self, value: str | None) -> None:
+        self._llm_alias = value
+
+    def _synthesize_attributes(self) -> dict[str, Any]:
+        return dict(self._llm_config)
+
+
+__all__ = [
+    "ENGINE",
+    "ENGINE_VERSION",
+    "App",
+    "Construct",
+    "Fn",
+    "LocalBackend",
+    "Provider",
+    "S3Backend",
+    "TerraformHclModule",
+    "TerraformModuleProvider",
+    "TerraformOutput",
+    "TerraformProvider",
+    "TerraformStack",
+    "Token",
+]

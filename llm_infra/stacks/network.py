@@ -1,0 +1,19 @@
+"""``<env>-network``: VPC, subnets, EFA security group, placement groups, EFA launch templates."""
+
+from __future__ import annotations
+
+from llm_infra.cdk import Construct
+from llm_infra.config import Environment
+from llm_infra.stacks.base import LayerStack
+from llm_infra.wrappers.network import NetworkModule
+
+
+class NetworkStack(LayerStack):
+    def __init__(self, scope: Construct, *, environment: Environment) -> None:
+        super().__init__(scope, environment=environment, layer="network")
+        self.network = NetworkModule(self, "network", label=self.label, config=environment.network)
+        self.output("vpc_id", self.network.vpc_id, "VPC id")
+        self.output("private_subnet_ids", self.network.module.get("private_subnet_ids"), "subnet id by AZ ID")
+        self.output("efa_security_group_id", self.network.efa_security_group_id, "EFA security group id")
+        self.output("placement_group_names", self.network.module.get("placement_group_names"), "by key")
+        self.output("launch_template_ids", self.network.module.get("launch_template_ids"), "by key")

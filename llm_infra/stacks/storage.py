@@ -1,0 +1,47 @@
+"""``<env>-storage``: S3 data buckets and FSx for Lustre in the training AZ, linked by DRAs."""
+
+from __future__ import annotations
+
+from llm_infra.cdk import Construct
+from llm_infra.config import Environment
+from llm_infra.stacks.base import LayerStack
+from llm_infra.wrappers.fsx_lustre import FsxLustreModule
+from llm_infra.wrappers.network import NetworkModule
+from llm_infra.wrappers.s3_buckets import S3BucketsModule
+
+
+class StorageStack(LayerStack):
+    def __init__(self, scope: Construct, *, environment: Environment, network: NetworkModule) -> None:
+        super().__init__(scope, environment=environment, layer="storage")
+        storage = environment.storage
+        assert storage is not None, "the storage layer is built only for environments that configure it"
+        protect = environment.protection.prevent_destroy
+        replica = self.aws_provider(
+            "aws_replica", region=storage.replication.region or environment.region, alias="replica"
+        )
+        self.buckets = S3BucketsModule(
+            self,
+            "buckets",
+            name=self.label.name(environment.account_id),
+            buckets=storage.buckets,
+            replication=storage.replication,
+            replica_provider=replica,
+            prevent_destroy=protect,
+        )
+        self.fsx = FsxLustreModule(
+            self,
+            "fsx",
+            label=self.label,
+            config=storage.fsx,
+            subnet_id=network.private_subnet_id(storage.fsx.az_id),
+            vpc_id=network.vpc_id,
+            security_group_ids=[network.efa_security_group_id],
+            bucket_names={key: self.buckets.bucket_name(key) for key in self.buckets.keys},
+            prevent_destroy=protect,
+        )
+        self.output("fsx_file_system_id", self.fsx.file_system_id, "FSx for Lustre file system id")
+        self.output("fsx_dns_name", self.fsx.dns_name, "FSx DNS name (mount target)")
+        self.output("fsx_mount_name", self.fsx.mount_name, "FSx mount name")
+        self.output("bucket_names", self.buckets.module.get("bucket_names"), "data bucket name by key")
+        self.output("bucket_arns", self.buckets.module.get("bucket_arns"), "data bucket ARN by key")
+        self.output("kms_key_arns", {"fsx": self.fsx.kms_key_arn, "s3": self.buckets.kms_key_arn}, "KMS keys")

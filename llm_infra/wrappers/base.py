@@ -1,0 +1,49 @@
+"""What every module wrapper shares: a local module source that resolves wherever ``cdktf.out`` is used."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+from llm_infra.cdk import Construct, Fn, TerraformHclModule, TerraformModuleProvider, Token
+from llm_infra.paths import MODULES_DIR
+
+# Every HCL module the wrappers use; the app lists them in the cdktfRelativeModules context so that the CDK
+# copies them into each stack folder as an asset (each cdktf.out/stacks/<stack> is self-contained).
+MODULE_NAMES: tuple[str, ...] = ("network", "fsx-lustre", "s3-buckets")
+
+
+def module_source(name: str) -> str:
+    """The module folder relative to the working directory, in the ``./`` form the CDK expects."""
+    relative = os.path.relpath(MODULES_DIR / name)
+    return relative if relative.startswith("..") else f"./{relative}"
+
+
+class ModuleWrapper:
+    """A typed front for one HCL module: the module's ``variables.tf`` is the contract."""
+
+    module_name: ClassVar[str]
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        variables: Mapping[str, Any],
+        providers: Sequence[TerraformModuleProvider] = (),
+    ) -> None:
+        self.module = TerraformHclModule(
+            scope,
+            construct_id,
+            source=module_source(self.module_name),
+            variables={key: value for key, value in variables.items() if value is not None},
+            providers=list(providers) or None,
+        )
+
+    def output(self, name: str) -> str:
+        return str(self.module.get_string(name))
+
+    def output_lookup(self, name: str, key: str) -> str:
+        """One entry of a map output, e.g. the subnet id of an AZ ID."""
+        return str(Token.as_string(Fn.lookup(self.module.get(name), key)))

@@ -1,0 +1,47 @@
+"""Wrapper of ``modules/s3-buckets``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from llm_infra.cdk import Construct, Provider, TerraformModuleProvider
+from llm_infra.config.storage import BucketConfig, ReplicationConfig
+from llm_infra.wrappers.base import ModuleWrapper
+
+
+class S3BucketsModule(ModuleWrapper):
+    module_name = "s3-buckets"
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        name: str,
+        buckets: Mapping[str, BucketConfig],
+        replication: ReplicationConfig,
+        replica_provider: Provider,
+        prevent_destroy: bool,
+    ) -> None:
+        self.keys = tuple(sorted(buckets))
+        super().__init__(
+            scope,
+            construct_id,
+            variables={
+                "name": name,
+                "buckets": {key: bucket.model_dump() for key, bucket in buckets.items()},
+                "replication": {"enabled": replication.enabled, "destination_region": replication.region},
+                "prevent_destroy": prevent_destroy,
+            },
+            providers=[TerraformModuleProvider(module_alias="replica", provider=replica_provider)],
+        )
+
+    def bucket_name(self, key: str) -> str:
+        return self.output_lookup("bucket_names", key)
+
+    def bucket_arn(self, key: str) -> str:
+        return self.output_lookup("bucket_arns", key)
+
+    @property
+    def kms_key_arn(self) -> str:
+        return self.output("kms_key_arn")
