@@ -1,0 +1,19 @@
+"""Layers an environment disables are not created (built in-process with the CDK)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from llm_infra.app import build_app
+from llm_infra.config import load_environments
+from llm_infra.paths import ENVIRONMENTS_DIR
+
+
+def test_disabled_storage_layer_is_not_created(tmp_path: Path) -> None:
+    text = (ENVIRONMENTS_DIR / "dev.toml").read_text(encoding="utf-8")
+    text = text.replace("[storage]\n", "[storage]\nenabled = false\n", 1)
+    path = tmp_path / "dev.toml"
+    path.write_text(text, encoding="utf-8")
+    (env,) = load_environments([path], ENVIRONMENTS_DIR / "_defaults.toml")
+    _app, stacks = build_app([env], outdir=str(tmp_path / "out"))
+    assert [s.label.stack_id for s in stacks] == ["dev-network"]

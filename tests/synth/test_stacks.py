@@ -1,0 +1,167 @@
+"""Structure of every synthesized stack, checked against the validated configuration it came from."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from llm_infra.app import app_context
+from llm_infra.config import Environment, environment_files, load_environments
+from llm_infra.config.loader import defaults_file_for
+from llm_infra.paths import ENVIRONMENTS_DIR, PROJECT_ROOT
+
+Stacks = dict[str, dict[str, Any]]
+
+
+@pytest.fixture(scope="module")
+def environments() -> dict[str, Environment]:
+    files = environment_files(ENVIRONMENTS_DIR, None)
+    return {env.name: env for env in load_environments(files, defaults_file_for(files, ENVIRONMENTS_DIR))}
+
+
+def test_one_stack_per_environment_and_layer(stacks: Stacks, environments: dict[str, Environment]) -> None:
+    expected = {f"{name}-{layer}" for name in environments for layer in ("network", "storage")}
+    assert set(stacks) == expected
+    assert {"dev-network", "staging-network", "prod-network"} <= set(stacks)
+
+
+def test_backend_is_s3_with_native_locking(stacks: Stacks, environments: dict[str, Environment]) -> None:
+    for name, stack in stacks.items():
+        env_name, layer = name.split("-", 1)
+        env = environments[env_name]
+        backend = stack["terraform"]["backend"]["s3"]
+        assert backend["bucket"] == env.state.bucket
+        assert backend["key"] == f"{env_name}/{layer}.tfstate"
+        assert backend["region"] == env.state_region
+        assert backend["encrypt"] is True
+        assert backend["kms_key_id"] == env.state.kms_key_arn
+        assert backend["use_lockfile"] is True
+        assert "dynamodb_table" not in backend
+        assert ("assume_role" in backend) == (env.role_arn is not None)
+
+
+def test_state_keys_are_unique_across_all_stacks(stacks: Stacks) -> None:
+    locations = [
+        (s["terraform"]["backend"]["s3"]["bucket"], s["terraform"]["backend"]["s3"]["key"])
+        for s in stacks.values()
+    ]
+    assert len(locations) == len(set(locations)) == len(stacks)
+
+
+def test_versions(stacks: Stacks) -> None:
+    for stack in stacks.values():
+        assert stack["terraform"]["required_version"] == ">= 1.10"
+        assert stack["terraform"]["required_providers"]["aws"] == {
+            "source": "hashicorp/aws",
+            "version": ">= 5.100, < 7",
+        }
+
+
+def test_aws_provider(stacks: Stacks, environments: dict[str, Environment]) -> None:
+    for name, stack in stacks.items():
+        env_name, layer = name.split("-", 1)
+        env = environments[env_name]
+        default = next(p for p in stack["provider"]["aws"] if "alias" not in p)
+        assert default["region"] == env.region
+        assert default["allowed_account_ids"] == [env.account_id]
+        tags = default["default_tags"][0]["tags"]
+        assert tags["Environment"] == env_name and tags["Layer"] == layer
+        assert tags["Project"] == env.tags.project and tags["CostCenter"] == env.tags.cost_center
+        if env.role_arn:
+            assert default["assume_role"][0]["role_arn"] == env.role_arn
+        else:
+            assert "assume_role" not in default
+
+
+def test_network_module_inputs(stacks: Stacks, environments: dict[str, Environment]) -> None:
+    for name, env in environments.items():
+        module = stacks[f"{name}-network"]["module"]["network"]
+        assert module["name"] == f"{env.namespace}-{name}-network"
+        assert module["vpc_cidr"] == env.network.vpc_cidr
+        assert module["private_subnets"] == dict(env.network.private_subnets)
+        assert module["nat_gateway_mode"] == env.network.nat_gateway_mode
+        assert module["flow_logs_retention_days"] == env.network.flow_logs_retention_days
+        assert {k: v["instance_type"] for k, v in module["efa_launch_templates"].items()} == {
+            k: t.instance_type for k, t in env.network.efa_launch_templates.items()
+        }
+    assert stacks["prod-network"]["module"]["network"]["nat_gateway_mode"] == "per_az"
+
+
+def test_storage_reads_network_through_remote_state(
+    stacks: Stacks, environments: dict[str, Environment]
+) -> None:
+    for name, env in environments.items():
+        assert env.storage is not None
+        storage = stacks[f"{name}-storage"]
+        remote = storage["data"]["terraform_remote_state"][f"cross-stack-reference-input-{name}-network"]
+        network_backend = dict(stacks[f"{name}-network"]["terraform"]["backend"]["s3"])
+        network_backend.pop("assume_role", None)
+        remote_config = dict(remote["config"])
+        remote_config.pop("assume_role", None)
+        assert remote["backend"] == "s3" and remote_config == network_backend
+        fsx = storage["module"]["fsx"]
+        assert f'private_subnet_ids[\\"{env.storage.fsx.az_id}\\"]' in json.dumps(fsx["subnet_id"])
+        assert "efa_security_group_id" in fsx["security_group_ids"][0]
+        assert fsx["storage_capacity_gib"] == env.storage.fsx.storage_capacity_gib
+        assert fsx["efa_enabled"] == env.storage.fsx.efa_enabled
+        assert fsx["prevent_destroy"] == env.protection.prevent_destroy
+        buckets = storage["module"]["buckets"]
+        assert buckets["prevent_destroy"] == env.protection.prevent_destroy
+        replication = {
+            "enabled": env.storage.replication.enabled,
+            "destination_region": env.storage.replication.region,
+        }
+        assert buckets["replication"] == {k: v for k, v in replication.items() if v is not None}
+        replica = next(p for p in storage["provider"]["aws"] if p.get("alias") == "replica")
+        assert replica["region"] == (env.storage.replication.region or env.region)
+        assert buckets["providers"] == {"aws.replica": "aws.replica"}
+        # the DRAs point at the buckets of the same stack
+        for key, association in env.storage.fsx.data_repository_associations.items():
+            path = fsx["data_repository_associations"][key]["data_repository_path"]
+            assert path == f"s3://${{module.buckets.bucket_names.{association.bucket}}}/{association.prefix}"
+
+
+def test_prod_is_protected_and_dev_is_not(stacks: Stacks) -> None:
+    assert stacks["prod-storage"]["module"]["fsx"]["prevent_destroy"] is True
+    assert stacks["staging-storage"]["module"]["buckets"]["prevent_destroy"] is True
+    assert stacks["dev-storage"]["module"]["fsx"]["prevent_destroy"] is False
+
+
+def test_module_sources_are_relative_assets_inside_each_stack(stacks: Stacks, outdir: Path) -> None:
+    for name, stack in stacks.items():
+        for module in stack["module"].values():
+            source = module["source"]
+            assert source.startswith("./assets/"), source
+            assert (outdir / "stacks" / name / source / "variables.tf").is_file()
+
+
+def test_no_absolute_paths_of_this_machine(outdir: Path) -> None:
+    for path in outdir.rglob("*.json"):
+        text = path.read_text(encoding="utf-8")
+        assert str(PROJECT_ROOT) not in text, path
+        assert str(outdir) not in text, path
+
+
+def test_cdktf_json_context_matches_the_app(root: Path) -> None:
+    config = json.loads((root / "cdktf.json").read_text(encoding="utf-8"))
+    assert config["app"] == "python main.py"
+    context = app_context()
+    context.pop("cdktfRelativeModules")  # computed from the working directory; the CLI sets its own
+    assert config["context"] == context
+
+
+def test_summary_reports_storage_numbers(
+    synth_run: tuple[Path, subprocess.CompletedProcess[str]], environments: dict[str, Environment]
+) -> None:
+    stdout = synth_run[1].stdout
+    for name, env in environments.items():
+        assert env.storage is not None
+        line = next(line for line in stdout.splitlines() if line.startswith(f"{name}-storage "))
+        assert f"{env.storage.fsx.aggregate_throughput_mbps:,.0f} MB/s" in line
+    # prod: 38400 GiB at 500 MB/s/TiB = 18,750 MB/s; a 2000 GiB checkpoint takes 2000*1024/18750 s = 1m49s
+    assert "18,750 MB/s; 2000 GiB checkpoint ~ 1m49s" in stdout
+    assert stdout.rstrip().endswith("6 stack(s) written to " + str(synth_run[0]) + "/stacks")

@@ -1,0 +1,208 @@
+"""Every config rule: the right dotted path, a message saying what is allowed, and what was given."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.unit.conftest import Loader
+
+Problems = Callable[..., list[str]]
+
+
+def only(lines: list[str]) -> str:
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+def test_base_environment_is_valid(load: Loader) -> None:
+    env = load()
+    assert env.name == "dev"
+    assert env.network.az_ids == ("usw2-az1", "usw2-az2")
+    # defaults merged under the file: tags come from _defaults.toml, the file's values win
+    assert env.tags.project == "llm-infra"
+    assert env.storage is not None and env.storage.fsx.deployment_type == "PERSISTENT_2"
+
+
+def test_invalid_cidr(problems: Problems, tmp_path: Path) -> None:
+    line = only(problems(replace={'vpc_cidr = "10.10.0.0/16"': 'vpc_cidr = "10.0.0.1/16"'}))
+    assert line.startswith(f"{tmp_path / 'dev.toml'}: network.vpc_cidr: ")
+    assert "host bits set" in line and "allowed: e.g. '10.0.0.0/16'" in line
+    assert line.endswith("(got '10.0.0.1/16')")
+
+
+def test_not_a_cidr_at_all(problems: Problems) -> None:
+    line = only(problems(replace={'vpc_cidr = "10.10.0.0/16"': 'vpc_cidr = "ten"'}))
+    assert ": network.vpc_cidr: not a valid IPv4 network" in line and "(got 'ten')" in line
+
+
+def test_subnet_outside_vpc(problems: Problems) -> None:
+    line = only(problems(replace={'usw2-az2 = "10.10.64.0/18"': 'usw2-az2 = "10.11.64.0/18"'}))
+    assert (
+        ": network.private_subnets.usw2-az2: subnet is outside the VPC CIDR 10.10.0.0/16 (got '10.11.64.0/18')"
+        in line
+    )
+
+
+def test_overlapping_subnets(problems: Problems) -> None:
+    line = only(problems(replace={'usw2-az2 = "10.10.64.0/18"': 'usw2-az2 = "10.10.32.0/19"'}))
+    assert (
+        ": network.private_subnets.usw2-az2: overlaps network.private_subnets.usw2-az1 (10.10.0.0/18)" in line
+    )
+    assert line.endswith("(got '10.10.32.0/19')")
+
+
+def test_unknown_key_suggests_the_right_one(problems: Problems) -> None:
+    line = only(problems(append="\n[tags]\ncost_centre = 'cc-1'\n"))
+    assert (
+        ": tags.cost_centre: unknown key (allowed: cost_center, extra, owner, project; did you mean 'cost_center'?)"
+        in line
+    )
+    assert line.endswith("(got 'cc-1')")
+
+
+def test_missing_required_key(problems: Problems, tmp_path: Path) -> None:
+    line = only(problems(replace={'account_id = "111111111111"\n': ""}))
+    assert line == f"{tmp_path / 'dev.toml'}: account_id: required key is missing"
+
+
+def test_toml_syntax_error_names_the_line(problems: Problems, tmp_path: Path) -> None:
+    line = only(problems(replace={'strategy = "cluster"': 'strategy = "cluster'}))
+    assert line.startswith(f"{tmp_path / 'dev.toml'}: TOML syntax error: ")
+    assert "(at line 13, column 20)" in line
+
+
+def test_efa_for_instance_type_absent_from_table(problems: Problems) -> None:
+    line = only(problems(replace={'instance_type = "p5e.48xlarge"': 'instance_type = "inf2.48xlarge"'}))
+    assert (
+        ": network.efa_launch_templates.gpu.instance_type: EFA requested for an instance type absent from the EFA table"
+        in line
+    )
+    assert "p5e.48xlarge" in line and "trn2.48xlarge" in line  # the allowed list
+    assert line.endswith("(got 'inf2.48xlarge')")
+
+
+def test_efa_with_sagemaker_name_gets_a_hint(problems: Problems) -> None:
+    line = only(problems(replace={'instance_type = "p5e.48xlarge"': 'instance_type = "ml.p5e.48xlarge"'}))
+    assert "(use the EC2 name, without 'ml.')" in line
+
+
+def test_placement_group_must_be_defined(problems: Problems) -> None:
+    line = only(problems(replace={'placement_group = "train"': 'placement_group = "trian"'}))
+    assert (
+        ": network.efa_launch_templates.gpu.placement_group: unknown placement group (allowed: train) (got 'trian')"
+        in line
+    )
+
+
+def test_bad_az_id(problems: Problems) -> None:
+    line = only(problems(replace={'az_id = "usw2-az1"': 'az_id = "us-west-2a"'}))
+    assert (
+        ": storage.fsx.az_id: not an AZ ID (allowed: an AZ ID such as 'usw2-az1') (got 'us-west-2a')" in line
+    )
+
+
+def test_closed_network_rejects_nat_and_public_subnets(problems: Problems, tmp_path: Path) -> None:
+    lines = problems(
+        replace={'vpc_cidr = "10.10.0.0/16"': 'vpc_cidr = "10.10.0.0/16"\nclosed_network = true'}
+    )
+    assert len(lines) == 2, lines
+    # the NAT mode comes from _defaults.toml: the message says so
+    assert lines[0].startswith(
+        f"{tmp_path / 'dev.toml'} (value from {tmp_path / '_defaults.toml'}): network.nat_gateway_mode: "
+    )
+    assert "a closed network has no NAT (allowed: 'none') (got 'single')" in lines[0]
+    assert ": network.public_subnets: a closed network has no public subnets" in lines[1]
+
+
+def test_per_az_nat_needs_public_subnet_in_every_az(problems: Problems) -> None:
+    line = only(
+        problems(
+            replace={
+                'vpc_cidr = "10.10.0.0/16"': 'vpc_cidr = "10.10.0.0/16"\nnat_gateway_mode = "per_az"',
+                'public_subnets = { usw2-az1 = "10.10.192.0/24", usw2-az2 = "10.10.193.0/24" }': 'public_subnets = { usw2-az1 = "10.10.192.0/24" }',
+            }
+        )
+    )
+    assert ": network.public_subnets: per_az NAT needs a public subnet in usw2-az2" in line
+
+
+def test_nat_mode_enum(problems: Problems) -> None:
+    line = only(
+        problems(
+            replace={'vpc_cidr = "10.10.0.0/16"': 'vpc_cidr = "10.10.0.0/16"\nnat_gateway_mode = "per-az"'}
+        )
+    )
+    assert ": network.nat_gateway_mode: Input should be 'none', 'single' or 'per_az' (got 'per-az')" in line
+
+
+def test_flow_log_retention_must_be_a_cloudwatch_value(problems: Problems) -> None:
+    line = only(
+        problems(
+            replace={'vpc_cidr = "10.10.0.0/16"': 'vpc_cidr = "10.10.0.0/16"\nflow_logs_retention_days = 100'}
+        )
+    )
+    assert ": network.flow_logs_retention_days: not a CloudWatch Logs retention (allowed: 1, 3, 5" in line
+    assert line.endswith("(got 100)")
+
+
+def test_vpc_or_existing_vpc(problems: Problems) -> None:
+    line = only(
+        problems(
+            replace={
+                'vpc_cidr = "10.10.0.0/16"': 'vpc_cidr = "10.10.0.0/16"\nexisting_vpc_id = "vpc-0123456789abcdef0"'
+            }
+        )
+    )
+    assert ": network.existing_vpc_id: set either vpc_cidr or existing_vpc_id, not both" in line
+
+
+def test_bring_your_own_vpc_is_valid(load: Loader) -> None:
+    env = load(
+        replace={
+            'vpc_cidr = "10.10.0.0/16"': 'existing_vpc_id = "vpc-0123456789abcdef0"\nexisting_private_subnet_ids = { usw2-az1 = "subnet-0123456789abcdef0" }',
+            'private_subnets = { usw2-az1 = "10.10.0.0/18", usw2-az2 = "10.10.64.0/18" }\n': "",
+            'public_subnets = { usw2-az1 = "10.10.192.0/24", usw2-az2 = "10.10.193.0/24" }\n': "",
+        }
+    )
+    assert not env.network.creates_vpc
+    assert env.network.az_ids == ("usw2-az1",)
+
+
+def test_role_must_be_in_the_environment_account(problems: Problems) -> None:
+    line = only(
+        problems(
+            replace={
+                'account_id = "111111111111"': 'account_id = "111111111111"\nrole_arn = "arn:aws:iam::999999999999:role/deployer"'
+            }
+        )
+    )
+    assert (
+        ": role_arn: role is not in account 111111111111 (got 'arn:aws:iam::999999999999:role/deployer')"
+        in line
+    )
+
+
+def test_account_id_shape(problems: Problems) -> None:
+    line = only(problems(replace={'account_id = "111111111111"': 'account_id = "1111"'}))
+    assert ": account_id: not a 12-digit AWS account id (allowed: 12 digits) (got '1111')" in line
+
+
+def test_environment_name_is_the_file_name(problems: Problems) -> None:
+    lines = problems(name="Dev_1")
+    assert any(": name: file name 'Dev_1' is not a valid environment name" in line for line in lines), lines
+
+
+def test_all_problems_are_reported_together(problems: Problems) -> None:
+    lines = problems(
+        replace={
+            'account_id = "111111111111"': 'account_id = "1"',
+            'bucket = "llm-infra-tfstate-111111111111-us-west-2"': 'bucket = "Bad_Bucket"',
+            "storage_capacity_gib = 1200": "storage_capacity_gib = 3000",
+        }
+    )
+    assert [line.split(": ")[1] for line in lines] == [
+        "account_id",
+        "state.bucket",
+        "storage.fsx.storage_capacity_gib",
+    ]
