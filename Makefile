@@ -4,6 +4,9 @@ PYTHON        ?= python3
 VENV          := .venv
 CHECKOV_VENV  := .venv-checkov
 CHECKOV_PIN   := checkov==3.3.30
+# CDKTF 0.21 (archived) in its own environment: a test proves llm_infra still synthesizes on it.
+CDKTF_VENV    := .venv-cdktf
+CDKTF_PINS    := cdktf==0.21.0 constructs==10.8.1 jsii==1.142.0 pydantic==2.14.3
 PY            := $(VENV)/bin/python
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CHECKPOINT_DISABLE := 1
@@ -14,8 +17,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 synth: $(VENV)/.installed
 	$(PY) main.py
 
-test: $(VENV)/.installed $(CHECKOV_VENV)/.installed lint
-	LLM_INFRA_CHECKOV=$(CHECKOV_VENV)/bin/checkov $(PY) -m pytest
+test: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(CDKTF_VENV)/.installed lint
+	LLM_INFRA_CHECKOV=$(CHECKOV_VENV)/bin/checkov LLM_INFRA_CDKTF_PYTHON=$(CDKTF_VENV)/bin/python $(PY) -m pytest
 
 unit: $(VENV)/.installed
 	$(PY) -m pytest tests/unit tests/synth
@@ -43,6 +46,11 @@ $(VENV)/.installed: pyproject.toml
 $(CHECKOV_VENV)/.installed:
 	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/pip install --quiet '$(CHECKOV_PIN)'
+	touch $@
+
+$(CDKTF_VENV)/.installed:
+	test -x $(CDKTF_VENV)/bin/python || $(PYTHON) -m venv $(CDKTF_VENV)
+	$(CDKTF_VENV)/bin/pip install --quiet $(CDKTF_PINS)
 	touch $@
 
 clean:

@@ -13,22 +13,40 @@ from llm_infra.cdk import App
 from llm_infra.config import Environment
 from llm_infra.stacks.base import LayerStack
 from llm_infra.stacks.registry import LAYERS
-from llm_infra.wrappers.base import MODULE_NAMES, module_source
+from llm_infra.paths import MODULES_DIR
+from llm_infra.wrappers.base import MODULE_NAMES, MODULES_ROOT_CONTEXT, module_source
 
 # Mirrors the "context" of cdktf.json (a test keeps them equal); a plain `python main.py` does not read it.
 TARGET_VERSIONS = {"terraform": ">=1.10"}
 
 
-def app_context() -> dict[str, Any]:
+# What a stack folder needs of a module; local terraform runs leave .terraform/ (with a provider binary) and
+# state in module folders, which the CDK would otherwise copy into every stack.
+MODULE_COPY_IGNORE = shutil.ignore_patterns(
+    ".terraform", ".terraform.lock.hcl", "*.tfstate*", "*.tfplan", "tests"
+)
+
+
+def app_context(modules_root: Path = MODULES_DIR) -> dict[str, Any]:
     return {
         "targetVersions": TARGET_VERSIONS,
         "canonicalAssetHashes": "true",
-        "cdktfRelativeModules": [module_source(name) for name in MODULE_NAMES],
+        "cdktfRelativeModules": [module_source(name, modules_root) for name in MODULE_NAMES],
+        MODULES_ROOT_CONTEXT: str(modules_root),
     }
 
 
-def build_app(environments: Sequence[Environment], *, outdir: str) -> tuple[App, list[LayerStack]]:
-    app = App(outdir=outdir, context=app_context())
+def stage_modules(target: Path) -> Path:
+    """A clean copy of the modules the stacks use (no .terraform/, state or module tests)."""
+    for name in MODULE_NAMES:
+        shutil.copytree(MODULES_DIR / name, target / name, ignore=MODULE_COPY_IGNORE)
+    return target
+
+
+def build_app(
+    environments: Sequence[Environment], *, outdir: str, modules_root: Path = MODULES_DIR
+) -> tuple[App, list[LayerStack]]:
+    app = App(outdir=outdir, context=app_context(modules_root))
     stacks: list[LayerStack] = []
     for environment in environments:
         built: dict[str, LayerStack] = {}
@@ -45,8 +63,11 @@ def synth(environments: Sequence[Environment], outdir: Path) -> list[LayerStack]
     outdir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=outdir.parent))
     try:
-        app, stacks = build_app(environments, outdir=str(staging))
-        app.synth()
+        with tempfile.TemporaryDirectory(prefix="llm-infra-modules-") as modules:
+            app, stacks = build_app(
+                environments, outdir=str(staging), modules_root=stage_modules(Path(modules))
+            )
+            app.synth()
         previous = outdir.with_name(f".{outdir.name}.previous-{os.getpid()}")
         if outdir.exists():
             outdir.rename(previous)

@@ -36,6 +36,15 @@ Token = _engine.Token
 ENGINE_VERSION: str = getattr(_engine, "__version__", "unknown")
 
 
+def s3_backend(scope: TerraformStack, *, use_lockfile: bool, **config: Any) -> None:
+    """An S3 backend. CDKTF 0.21 predates ``use_lockfile`` in its API, so there it is set by override."""
+    if ENGINE == "cdktn":
+        S3Backend(scope, use_lockfile=use_lockfile, **config)
+    else:  # pragma: no cover - exercised by the CDKTF compatibility test in its own venv
+        S3Backend(scope, **config)
+        scope.add_override("terraform.backend.s3.use_lockfile", use_lockfile)
+
+
 class Provider(TerraformProvider):
     """A provider block from plain configuration, without the prebuilt provider bindings.
 
@@ -79,6 +88,7 @@ __all__ = [
     "Fn",
     "LocalBackend",
     "Provider",
+    "s3_backend",
     "S3Backend",
     "TerraformHclModule",
     "TerraformModuleProvider",

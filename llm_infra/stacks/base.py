@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from llm_infra.cdk import Construct, Provider, S3Backend, TerraformOutput, TerraformStack
+from llm_infra.cdk import Construct, Provider, TerraformOutput, TerraformStack, s3_backend
 from llm_infra.config import Environment
 from llm_infra.label import Label
 
@@ -31,11 +31,10 @@ class LayerStack(TerraformStack):
             "region": environment.state_region,
             "encrypt": True,
             "kms_key_id": environment.state.kms_key_arn,
-            "use_lockfile": True,
         }
         if environment.role_arn:
             backend["assume_role"] = {"role_arn": environment.role_arn, "session_name": f"llm-infra-{layer}"}
-        S3Backend(self, **backend)
+        s3_backend(self, use_lockfile=True, **backend)
         self.add_override("terraform.required_version", TERRAFORM_REQUIRED_VERSION)
         self.add_override("terraform.required_providers.aws.version", AWS_PROVIDER_CONSTRAINT)
         self.aws = self.aws_provider("aws", region=environment.region)

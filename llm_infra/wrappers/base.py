@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any, ClassVar
 
 from llm_infra.cdk import Construct, Fn, TerraformHclModule, TerraformModuleProvider, Token
@@ -12,11 +13,13 @@ from llm_infra.paths import MODULES_DIR
 # Every HCL module the wrappers use; the app lists them in the cdktfRelativeModules context so that the CDK
 # copies them into each stack folder as an asset (each cdktf.out/stacks/<stack> is self-contained).
 MODULE_NAMES: tuple[str, ...] = ("network", "fsx-lustre", "s3-buckets")
+# Context key naming the folder the modules are copied from (the app stages a clean copy there).
+MODULES_ROOT_CONTEXT = "llmInfraModulesRoot"
 
 
-def module_source(name: str) -> str:
-    """The module folder relative to the working directory, in the ``./`` form the CDK expects."""
-    relative = os.path.relpath(MODULES_DIR / name)
+def module_source(name: str, root: Path = MODULES_DIR) -> str:
+    """The module folder relative to the working directory, in the ``./`` or ``../`` form the CDK expects."""
+    relative = os.path.relpath(root / name)
     return relative if relative.startswith("..") else f"./{relative}"
 
 
@@ -33,10 +36,11 @@ class ModuleWrapper:
         variables: Mapping[str, Any],
         providers: Sequence[TerraformModuleProvider] = (),
     ) -> None:
+        root = scope.node.try_get_context(MODULES_ROOT_CONTEXT)
         self.module = TerraformHclModule(
             scope,
             construct_id,
-            source=module_source(self.module_name),
+            source=module_source(self.module_name, Path(root) if root else MODULES_DIR),
             variables={key: value for key, value in variables.items() if value is not None},
             providers=list(providers) or None,
         )
