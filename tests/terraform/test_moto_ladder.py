@@ -319,5 +319,11 @@ def test_dev_apply_replan_empty_destroy(
         tf_env,
         timeout=PLAN_TIMEOUT_S,
     )
-    state = json.loads((storage / "terraform.tfstate").read_text(encoding="utf-8"))
-    assert [r for r in state["resources"] if r["mode"] == "managed"] == []
+    assert _managed(storage) == []
+    terraform(["destroy", "-input=false", "-no-color", "-auto-approve"], network, tf_env, timeout=PLAN_TIMEOUT_S)
+    assert _managed(network) == []
+
+
+def _managed(work: Path) -> list[dict[str, Any]]:
+    state = json.loads((work / "terraform.tfstate").read_text(encoding="utf-8"))
+    return [r for r in state["resources"] if r["mode"] == "managed"]
