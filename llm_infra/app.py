@@ -11,9 +11,9 @@ from typing import Any
 
 from llm_infra.cdk import App
 from llm_infra.config import Environment
+from llm_infra.paths import MODULES_DIR
 from llm_infra.stacks.base import LayerStack
 from llm_infra.stacks.registry import LAYERS
-from llm_infra.paths import MODULES_DIR
 from llm_infra.wrappers.base import MODULE_NAMES, MODULES_ROOT_CONTEXT, module_source
 
 # Mirrors the "context" of cdktf.json (a test keeps them equal); a plain `python main.py` does not read it.

@@ -88,7 +88,6 @@ __all__ = [
     "Fn",
     "LocalBackend",
     "Provider",
-    "s3_backend",
     "S3Backend",
     "TerraformHclModule",
     "TerraformModuleProvider",
@@ -96,4 +95,5 @@ __all__ = [
     "TerraformProvider",
     "TerraformStack",
     "Token",
+    "s3_backend",
 ]
