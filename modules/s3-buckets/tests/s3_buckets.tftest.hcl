@@ -1,0 +1,432 @@
+# Offline plan tests: `terraform init -backend=false && terraform test` (no AWS account needed).
+
+mock_provider "aws" {
+  override_during = plan
+
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "111111111111"
+      arn        = "arn:aws:iam::111111111111:role/ci-plan"
+      user_id    = "AROAEXAMPLEEXAMPLE:ci"
+    }
+  }
+
+  mock_data "aws_partition" {
+    defaults = {
+      partition  = "aws"
+      dns_suffix = "amazonaws.com"
+    }
+  }
+
+  mock_data "aws_region" {
+    defaults = {
+      id   = "us-east-1"
+      name = "us-east-1"
+    }
+  }
+
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyInsecureTransport\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":[\"arn:aws:s3:::llm-prod-storage-111111111111-datasets\",\"arn:aws:s3:::llm-prod-storage-111111111111-datasets/*\"],\"Condition\":{\"Bool\":{\"aws:SecureTransport\":\"false\"}}}]}"
+    }
+  }
+
+  mock_resource "aws_kms_key" {
+    defaults = {
+      arn    = "arn:aws:kms:us-east-1:111111111111:key/0b7c2f5e-1111-4a6e-9c39-2d0c5e8a1f00"
+      key_id = "0b7c2f5e-1111-4a6e-9c39-2d0c5e8a1f00"
+    }
+  }
+
+  mock_resource "aws_iam_role" {
+    defaults = {
+      arn = "arn:aws:iam::111111111111:role/llm-prod-storage-111111111111-s3-replication"
+    }
+  }
+}
+
+mock_provider "aws" {
+  alias           = "replica"
+  override_during = plan
+
+  mock_data "aws_region" {
+    defaults = {
+      id   = "us-east-2"
+      name = "us-east-2"
+    }
+  }
+
+  mock_resource "aws_kms_key" {
+    defaults = {
+      arn    = "arn:aws:kms:us-east-2:111111111111:key/7d1e6c3a-2222-4b1f-8e2d-3c4b5a6f7e80"
+      key_id = "7d1e6c3a-2222-4b1f-8e2d-3c4b5a6f7e80"
+    }
+  }
+}
+
+variables {
+  name = "llm-prod-storage-111111111111"
+}
+
+################################################################################
+# Successful plans
+################################################################################
+
+run "defaults_without_replication" {
+  command = plan
+
+  assert {
+    condition     = length(aws_s3_bucket.protected) == 3 && length(aws_s3_bucket.this) == 0
+    error_message = "prevent_destroy = true (default) must create only protected data buckets."
+  }
+
+  assert {
+    condition = output.bucket_names == tomap({
+      artifacts   = "llm-prod-storage-111111111111-artifacts"
+      checkpoints = "llm-prod-storage-111111111111-checkpoints"
+      datasets    = "llm-prod-storage-111111111111-datasets"
+    })
+    error_message = "bucket names must be <name>-<key>."
+  }
+
+  assert {
+    condition     = alltrue([for b in aws_s3_bucket.protected : b.force_destroy == false])
+    error_message = "data buckets never use force_destroy."
+  }
+
+  assert {
+    condition     = aws_s3_bucket.access_logs.bucket == "llm-prod-storage-111111111111-access-logs" && output.access_log_bucket_name == "llm-prod-storage-111111111111-access-logs"
+    error_message = "the access-log bucket is <name>-access-logs."
+  }
+
+  assert {
+    condition     = alltrue([for v in aws_s3_bucket_versioning.this : v.versioning_configuration[0].status == "Enabled"]) && aws_s3_bucket_versioning.access_logs.versioning_configuration[0].status == "Enabled"
+    error_message = "every bucket is versioned."
+  }
+
+  assert {
+    condition = alltrue([
+      for e in aws_s3_bucket_server_side_encryption_configuration.this :
+      one(e.rule).apply_server_side_encryption_by_default[0].sse_algorithm == "aws:kms" &&
+      one(e.rule).apply_server_side_encryption_by_default[0].kms_master_key_id == "arn:aws:kms:us-east-1:111111111111:key/0b7c2f5e-1111-4a6e-9c39-2d0c5e8a1f00" &&
+      one(e.rule).bucket_key_enabled
+    ])
+    error_message = "data buckets use SSE-KMS with the module key and bucket keys."
+  }
+
+  assert {
+    condition     = one(aws_s3_bucket_server_side_encryption_configuration.access_logs.rule).apply_server_side_encryption_by_default[0].sse_algorithm == "AES256"
+    error_message = "the access-log bucket must use SSE-S3 (server access logging does not support SSE-KMS)."
+  }
+
+  assert {
+    condition     = aws_kms_key.this[0].enable_key_rotation && aws_kms_alias.this[0].name == "alias/llm-prod-storage-111111111111-s3"
+    error_message = "the module key rotates and is aliased alias/<name>-s3."
+  }
+
+  assert {
+    condition = alltrue([
+      for p in concat(values(aws_s3_bucket_public_access_block.this), [aws_s3_bucket_public_access_block.access_logs]) :
+      p.block_public_acls && p.block_public_policy && p.ignore_public_acls && p.restrict_public_buckets
+    ])
+    error_message = "all four public access block settings are on for every bucket."
+  }
+
+  assert {
+    condition     = alltrue([for o in concat(values(aws_s3_bucket_ownership_controls.this), [aws_s3_bucket_ownership_controls.access_logs]) : o.rule[0].object_ownership == "BucketOwnerEnforced"])
+    error_message = "ACLs are disabled (BucketOwnerEnforced) everywhere."
+  }
+
+  assert {
+    condition     = aws_s3_bucket_logging.this["datasets"].target_prefix == "datasets/" && aws_s3_bucket_logging.this["checkpoints"].target_prefix == "checkpoints/"
+    error_message = "each data bucket logs under its own prefix."
+  }
+
+  assert {
+    condition     = alltrue([for n in aws_s3_bucket_notification.this : n.eventbridge]) && length(aws_s3_bucket_notification.this) == 3
+    error_message = "EventBridge notifications are on for every data bucket."
+  }
+
+  assert {
+    condition     = [for r in aws_s3_bucket_lifecycle_configuration.this["datasets"].rule : [one(r.transition).days, one(r.transition).storage_class] if r.id == "intelligent-tiering"] == [[0, "INTELLIGENT_TIERING"]]
+    error_message = "datasets moves to Intelligent-Tiering on day 0."
+  }
+
+  assert {
+    condition     = length([for r in aws_s3_bucket_lifecycle_configuration.this["checkpoints"].rule : r if r.id == "intelligent-tiering"]) == 0
+    error_message = "checkpoints has no Intelligent-Tiering rule."
+  }
+
+  assert {
+    condition     = [for r in aws_s3_bucket_lifecycle_configuration.this["checkpoints"].rule : r.noncurrent_version_expiration[0].noncurrent_days if r.id == "expire-noncurrent-versions"] == [30]
+    error_message = "noncurrent versions expire after 30 days by default."
+  }
+
+  assert {
+    condition     = [for r in aws_s3_bucket_lifecycle_configuration.this["artifacts"].rule : r.abort_incomplete_multipart_upload[0].days_after_initiation if r.id == "abort-incomplete-multipart-uploads"] == [7]
+    error_message = "incomplete multipart uploads are aborted after 7 days."
+  }
+
+  assert {
+    condition     = one(aws_s3_bucket_lifecycle_configuration.access_logs.rule).expiration[0].days == 365
+    error_message = "access logs expire after 365 days."
+  }
+
+  assert {
+    condition     = length(aws_s3_bucket_replication_configuration.this) == 0 && length(aws_kms_key.replica) == 0 && length(aws_iam_role.replication) == 0 && length(aws_s3_bucket.replica) + length(aws_s3_bucket.replica_protected) == 0
+    error_message = "nothing of replication exists when it is disabled."
+  }
+
+  assert {
+    condition     = output.replica_bucket_arns == tomap({}) && output.replica_kms_key_arn == null && output.replication_role_arn == null
+    error_message = "replication outputs are empty/null when disabled."
+  }
+}
+
+run "replication_to_us_east_2" {
+  command = plan
+
+  variables {
+    replication = { enabled = true, destination_region = "us-east-2" }
+    buckets = {
+      datasets    = { intelligent_tiering = true }
+      checkpoints = { noncurrent_version_expiration_days = 14 }
+      artifacts   = {}
+      scratch     = { replicate = false }
+    }
+  }
+
+  assert {
+    condition     = length(aws_s3_bucket_replication_configuration.this) == 3 && !contains(keys(aws_s3_bucket_replication_configuration.this), "scratch")
+    error_message = "only buckets with replicate = true are replicated."
+  }
+
+  assert {
+    condition     = toset([for b in aws_s3_bucket.replica_protected : b.bucket]) == toset(["llm-prod-storage-111111111111-datasets-replica", "llm-prod-storage-111111111111-checkpoints-replica", "llm-prod-storage-111111111111-artifacts-replica"]) && length(aws_s3_bucket.replica) == 0
+    error_message = "replica buckets are <name>-<key>-replica and protected."
+  }
+
+  assert {
+    condition = alltrue([
+      for c in aws_s3_bucket_replication_configuration.this :
+      c.rule[0].status == "Enabled" &&
+      c.rule[0].delete_marker_replication[0].status == "Enabled" &&
+      c.rule[0].source_selection_criteria[0].sse_kms_encrypted_objects[0].status == "Enabled" &&
+      c.rule[0].destination[0].encryption_configuration[0].replica_kms_key_id == "arn:aws:kms:us-east-2:111111111111:key/7d1e6c3a-2222-4b1f-8e2d-3c4b5a6f7e80" &&
+      c.role == "arn:aws:iam::111111111111:role/llm-prod-storage-111111111111-s3-replication"
+    ])
+    error_message = "replication rules: enabled, delete markers, SSE-KMS objects, replica key, module role."
+  }
+
+  assert {
+    condition     = aws_kms_alias.replica[0].name == "alias/llm-prod-storage-111111111111-s3-replica" && aws_kms_key.replica[0].enable_key_rotation
+    error_message = "the replica key rotates and is aliased alias/<name>-s3-replica."
+  }
+
+  assert {
+    condition     = alltrue([for e in aws_s3_bucket_server_side_encryption_configuration.replica : one(e.rule).apply_server_side_encryption_by_default[0].kms_master_key_id == aws_kms_key.replica[0].arn && one(e.rule).bucket_key_enabled])
+    error_message = "replicas use SSE-KMS with the replica-region key."
+  }
+
+  assert {
+    condition     = alltrue([for p in aws_s3_bucket_public_access_block.replica : p.block_public_acls && p.block_public_policy && p.ignore_public_acls && p.restrict_public_buckets]) && length(aws_s3_bucket_policy.replica) == 3
+    error_message = "replicas block public access and carry the TLS-only policy."
+  }
+
+  assert {
+    condition     = [for r in aws_s3_bucket_lifecycle_configuration.replica["checkpoints"].rule : r.noncurrent_version_expiration[0].noncurrent_days if r.id == "expire-noncurrent-versions"] == [14]
+    error_message = "replica noncurrent versions follow the source bucket's setting."
+  }
+
+  assert {
+    condition     = aws_iam_role.replication[0].name == "llm-prod-storage-111111111111-s3-replication"
+    error_message = "the replication role has a stable name."
+  }
+
+  assert {
+    condition     = length(output.replica_bucket_arns) == 3 && output.replica_kms_key_arn == "arn:aws:kms:us-east-2:111111111111:key/7d1e6c3a-2222-4b1f-8e2d-3c4b5a6f7e80" && output.replication_role_arn == "arn:aws:iam::111111111111:role/llm-prod-storage-111111111111-s3-replication"
+    error_message = "replication outputs are populated when enabled."
+  }
+}
+
+run "unprotected_dev_with_given_key" {
+  command = plan
+
+  variables {
+    name                      = "llm-dev-storage-111111111111"
+    prevent_destroy           = false
+    eventbridge_notifications = false
+    kms_key_arn               = "arn:aws:kms:us-east-1:111111111111:key/22222222-3333-4444-5555-6666aaaabbbb"
+  }
+
+  assert {
+    condition     = length(aws_s3_bucket.this) == 3 && length(aws_s3_bucket.protected) == 0
+    error_message = "prevent_destroy = false must create only unprotected data buckets."
+  }
+
+  assert {
+    condition     = length(aws_kms_key.this) == 0 && output.kms_key_arn == "arn:aws:kms:us-east-1:111111111111:key/22222222-3333-4444-5555-6666aaaabbbb"
+    error_message = "a passed key is used and no key is created."
+  }
+
+  assert {
+    condition     = length(aws_s3_bucket_notification.this) == 0 && length(aws_s3_bucket_notification.access_logs) == 0
+    error_message = "no notification configuration is managed when eventbridge_notifications is false."
+  }
+
+  assert {
+    condition     = output.bucket_names["datasets"] == "llm-dev-storage-111111111111-datasets"
+    error_message = "outputs must come from the unprotected buckets."
+  }
+}
+
+################################################################################
+# Validations
+################################################################################
+
+run "rejects_replication_without_region" {
+  command = plan
+  variables {
+    replication = { enabled = true }
+  }
+  expect_failures = [var.replication]
+}
+
+run "rejects_bad_destination_region" {
+  command = plan
+  variables {
+    replication = { enabled = true, destination_region = "Ohio" }
+  }
+  expect_failures = [var.replication]
+}
+
+run "rejects_bad_bucket_key_characters" {
+  command = plan
+  variables {
+    buckets = { "Training_Data" = {} }
+  }
+  expect_failures = [var.buckets]
+}
+
+run "rejects_reserved_bucket_key" {
+  command = plan
+  variables {
+    buckets = { "access-logs" = {} }
+  }
+  expect_failures = [var.buckets]
+}
+
+run "rejects_replica_suffix_key" {
+  command = plan
+  variables {
+    buckets = { "datasets-replica" = {} }
+  }
+  expect_failures = [var.buckets]
+}
+
+run "rejects_bucket_name_over_63" {
+  command = plan
+  variables {
+    buckets = { "very-long-bucket-key-for-datasets-v2" = {} }
+  }
+  expect_failures = [var.buckets]
+}
+
+run "rejects_replica_name_over_63" {
+  command = plan
+  variables {
+    replication = { enabled = true, destination_region = "us-east-2" }
+    buckets     = { "tokenized-corpus-2025-v1-clean" = {} }
+  }
+  expect_failures = [var.buckets]
+}
+
+run "rejects_empty_buckets" {
+  command = plan
+  variables {
+    buckets = {}
+  }
+  expect_failures = [var.buckets]
+}
+
+run "rejects_noncurrent_days_zero" {
+  command = plan
+  variables {
+    buckets = { datasets = { noncurrent_version_expiration_days = 0 } }
+  }
+  expect_failures = [var.buckets]
+}
+
+run "rejects_reserved_suffix" {
+  command = plan
+  variables {
+    buckets = { "data-s3alias" = {} }
+  }
+  expect_failures = [var.buckets]
+}
+
+run "rejects_uppercase_name" {
+  command = plan
+  variables {
+    name = "LLM-prod-storage"
+  }
+  expect_failures = [var.name]
+}
+
+run "rejects_name_over_49" {
+  command = plan
+  variables {
+    name = "llm-production-storage-111111111111-eu-central-1xy"
+  }
+  expect_failures = [var.name]
+}
+
+run "rejects_reserved_name_prefix" {
+  command = plan
+  variables {
+    name = "xn--llm-storage"
+  }
+  expect_failures = [var.name]
+}
+
+run "rejects_kms_alias" {
+  command = plan
+  variables {
+    kms_key_arn = "alias/llm-prod-s3"
+  }
+  expect_failures = [var.kms_key_arn]
+}
+
+run "rejects_access_log_retention_zero" {
+  command = plan
+  variables {
+    access_log_retention_days = 0
+  }
+  expect_failures = [var.access_log_retention_days]
+}
+
+run "rejects_abort_multipart_zero" {
+  command = plan
+  variables {
+    abort_incomplete_multipart_days = 0
+  }
+  expect_failures = [var.abort_incomplete_multipart_days]
+}
+
+run "rejects_replica_provider_in_wrong_region" {
+  command = plan
+  variables {
+    replication = { enabled = true, destination_region = "eu-west-1" }
+  }
+  # the aws.replica mock reports us-east-2
+  expect_failures = [aws_kms_key.replica]
+}
+
+run "rejects_same_region_replication" {
+  command = plan
+  variables {
+    replication = { enabled = true, destination_region = "us-east-1" }
+  }
+  # both preconditions fail: the aws.replica mock is in us-east-2 and the source is us-east-1
+  expect_failures = [aws_kms_key.replica]
+}

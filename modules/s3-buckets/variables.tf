@@ -1,0 +1,154 @@
+variable "name" {
+  description = "Globally unique bucket name prefix, e.g. `llm-prod-storage-111111111111`: data buckets are `<name>-<key>`, the log bucket `<name>-access-logs`, replicas `<name>-<key>-replica`. Lowercase letters, digits and hyphens, 3-49 characters (the replication role `<name>-s3-replication` must fit IAM's 64)."
+  type        = string
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9-]{1,47}[a-z0-9]$", var.name))
+    error_message = "name must be 3-49 lowercase letters, digits or hyphens, starting and ending with a letter or digit (got \"${var.name}\")."
+  }
+
+  validation {
+    condition     = !startswith(var.name, "xn--") && !startswith(var.name, "sthree-") && !startswith(var.name, "amzn-s3-demo-")
+    error_message = "S3 reserves bucket names starting with `xn--`, `sthree-` and `amzn-s3-demo-`."
+  }
+}
+
+variable "tags" {
+  description = "Tags added to every resource (merged with the provider's `default_tags`)."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}
+
+variable "buckets" {
+  description = <<-EOT
+    Data buckets by key (bucket `<name>-<key>`; keys: lowercase letters, digits, hyphens; not `access-logs`, not ending in `-replica`):
+    `intelligent_tiering` (default `false`: move objects to S3 Intelligent-Tiering on day 0),
+    `noncurrent_version_expiration_days` (default `30`, >= 1), `replicate` (default `true`: replicated when `replication.enabled`).
+  EOT
+  type = map(object({
+    intelligent_tiering                = optional(bool, false)
+    noncurrent_version_expiration_days = optional(number, 30)
+    replicate                          = optional(bool, true)
+  }))
+  default = {
+    datasets    = { intelligent_tiering = true }
+    checkpoints = {}
+    artifacts   = {}
+  }
+  nullable = false
+
+  validation {
+    condition     = length(var.buckets) > 0
+    error_message = "buckets must name at least one data bucket."
+  }
+
+  validation {
+    condition     = alltrue([for k in keys(var.buckets) : can(regex("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", k))])
+    error_message = "buckets keys may only hold lowercase letters, digits and hyphens, and start and end with a letter or digit (got ${join(", ", keys(var.buckets))})."
+  }
+
+  validation {
+    condition     = alltrue([for k in keys(var.buckets) : k != "access-logs" && !endswith(k, "-replica")])
+    error_message = "buckets keys must not be `access-logs` or end in `-replica`: those names belong to the log and replica buckets."
+  }
+
+  validation {
+    condition     = alltrue([for k in keys(var.buckets) : length("${var.name}-${k}") <= 63])
+    error_message = "Every bucket name `<name>-<key>` must be at most 63 characters."
+  }
+
+  validation {
+    condition     = !try(var.replication.enabled, false) || alltrue([for k, b in var.buckets : length("${var.name}-${k}-replica") <= 63 if b.replicate])
+    error_message = "With replication enabled, every replica bucket name `<name>-<key>-replica` must be at most 63 characters."
+  }
+
+  validation {
+    condition = alltrue([for k in keys(var.buckets) : !anytrue([
+      for suffix in ["-s3alias", "--ol-s3", "--x-s3", "--table-s3"] : endswith("${var.name}-${k}", suffix)
+    ])])
+    error_message = "S3 reserves bucket names ending in `-s3alias`, `--ol-s3`, `--x-s3` and `--table-s3`."
+  }
+
+  validation {
+    condition     = alltrue([for b in values(var.buckets) : b.noncurrent_version_expiration_days >= 1 && floor(b.noncurrent_version_expiration_days) == b.noncurrent_version_expiration_days])
+    error_message = "noncurrent_version_expiration_days must be a whole number of days >= 1."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "ARN of a customer managed KMS key (`arn:aws:kms:<region>:<account>:key/<id>`) for the data buckets. `null`: the module creates one (rotation on, alias `alias/<name>-s3`)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.kms_key_arn))
+    error_message = "kms_key_arn must be a KMS key ARN (`arn:aws:kms:<region>:<account>:key/<id>`), not an alias."
+  }
+}
+
+variable "access_log_retention_days" {
+  description = "Days after which S3 server access logs in `<name>-access-logs` expire (>= 1)."
+  type        = number
+  default     = 365
+  nullable    = false
+
+  validation {
+    condition     = var.access_log_retention_days >= 1 && floor(var.access_log_retention_days) == var.access_log_retention_days
+    error_message = "access_log_retention_days must be a whole number of days >= 1."
+  }
+}
+
+variable "access_log_bucket_force_destroy" {
+  description = "Let `terraform destroy` delete the access-log bucket with its logs (never applies to data buckets). Default `false`."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "eventbridge_notifications" {
+  description = "Send S3 event notifications of every bucket to Amazon EventBridge (`eventbridge = true`), e.g. to start jobs when a dataset lands."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "abort_incomplete_multipart_days" {
+  description = "Days after which incomplete multipart uploads are aborted (>= 1)."
+  type        = number
+  default     = 7
+  nullable    = false
+
+  validation {
+    condition     = var.abort_incomplete_multipart_days >= 1 && floor(var.abort_incomplete_multipart_days) == var.abort_incomplete_multipart_days
+    error_message = "abort_incomplete_multipart_days must be a whole number of days >= 1."
+  }
+}
+
+variable "replication" {
+  description = "Cross-region replication of the buckets with `replicate = true` to `<name>-<key>-replica` in `destination_region` (e.g. `us-east-2`), created through the `aws.replica` provider, which must be configured for that region."
+  type = object({
+    enabled            = bool
+    destination_region = optional(string)
+  })
+  default  = { enabled = false }
+  nullable = false
+
+  validation {
+    condition     = !var.replication.enabled || var.replication.destination_region != null
+    error_message = "replication.destination_region is required when replication is enabled."
+  }
+
+  validation {
+    condition     = var.replication.destination_region == null || can(regex("^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]+$", coalesce(var.replication.destination_region, "-")))
+    error_message = "replication.destination_region must be a region name such as `us-east-2`."
+  }
+}
+
+variable "prevent_destroy" {
+  description = "Protect the data and replica buckets with `lifecycle { prevent_destroy = true }` (they are then `aws_s3_bucket.protected` / `.replica_protected` instead of `.this` / `.replica`). Data buckets never use `force_destroy`."
+  type        = bool
+  default     = true
+  nullable    = false
+}
