@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import subprocess
 import tempfile
@@ -96,8 +97,9 @@ def run_bounded(
                 if elapsed >= timeout:
                     _kill_group(process)
                     sink.seek(0)
+                    step = " ".join([Path(command[0]).name, *command[1:2]])
                     raise TimeoutError(
-                        f"{' '.join(command[:2])} timed out after {timeout:.0f}s: {_tail(sink.read())}"
+                        f"{step} timed out after {timeout:.0f}s: {_tail(sink.read())}"
                     ) from None
                 if heartbeat is not None:
                     heartbeat(elapsed)
@@ -115,11 +117,32 @@ def _kill_group(process: subprocess.Popen[Any]) -> None:
         process.wait(timeout=10)
 
 
+_ASSET_PREFIX = re.compile(r"assets/__cdktf_module_asset_[^/]+/[^/]+/")
+
+
+def _error_summary(block: list[str]) -> str:
+    """``Error: <summary> (on <file> line <n>; <explanation>)`` from one terraform error block."""
+    text = "\n".join(line.strip("│ ").rstrip() for line in block)
+    paragraphs = [paragraph.strip() for paragraph in text.split("\n\n") if paragraph.strip()]
+    summary = paragraphs[0].splitlines()[0]
+    location = next((p.splitlines()[0] for p in paragraphs[1:] if p.startswith("on ")), "")
+    last = paragraphs[-1] if len(paragraphs) > 1 else ""
+    explanation = "" if not last or last.startswith("on ") else " ".join(last.split())
+    where = _ASSET_PREFIX.sub("", location.split(",")[0])
+    inner = "; ".join(part for part in (where, explanation) if part)
+    return f"{summary} ({inner})" if inner else summary
+
+
 def _tail(output: str) -> str:
-    lines = [line for line in output.strip().splitlines() if line.strip()]
-    errors = [line.strip() for line in lines if line.lstrip().startswith(("Error:", "│ Error:"))]
-    picked = errors or lines[-_TAIL_LINES:]
-    return " | ".join(line.strip("│ ").strip() for line in picked)[:600] or "(no output)"
+    """The first terraform error, readable on one line; else the last lines of the output."""
+    lines = output.rstrip().splitlines()
+    starts = [i for i, line in enumerate(lines) if line.strip("│ ").startswith("Error:")]
+    if starts:
+        first = lines[starts[0] : starts[1] if len(starts) > 1 else len(lines)]
+        more = f" (+{len(starts) - 1} more error(s))" if len(starts) > 1 else ""
+        return (_error_summary(first) + more)[:600]
+    kept = [line.strip() for line in lines if line.strip()][-_TAIL_LINES:]
+    return " | ".join(kept)[:600] or "(no output)"
 
 
 def drifted_addresses(plan: Mapping[str, Any]) -> list[str]:

@@ -54,19 +54,20 @@ def configured_instance_types(environment: Environment) -> dict[str, list[str]]:
     return types
 
 
+def _fsx_az_id(environment: Environment) -> str | None:
+    storage = environment.storage
+    return storage.fsx.az_id if storage is not None and storage.enabled else None
+
+
 def training_az_ids(environment: Environment) -> tuple[str, ...]:
     """Where the accelerated instances must run: the file system's AZ when storage is on, else any AZ used."""
-    storage = environment.storage
-    if storage is not None and storage.enabled:
-        return (storage.fsx.az_id,)
-    return environment.network.az_ids
+    fsx_az_id = _fsx_az_id(environment)
+    return (fsx_az_id,) if fsx_az_id else environment.network.az_ids
 
 
 def environment_az_ids(environment: Environment) -> tuple[str, ...]:
-    az_ids = set(environment.network.az_ids)
-    if environment.storage is not None and environment.storage.enabled:
-        az_ids.add(environment.storage.fsx.az_id)
-    return tuple(sorted(az_ids))
+    fsx_az_id = _fsx_az_id(environment)
+    return tuple(sorted({*environment.network.az_ids, *([fsx_az_id] if fsx_az_id else [])}))
 
 
 def _join(items: Iterable[str]) -> str:
@@ -148,7 +149,7 @@ class Preflight:
         for page in pages:
             for offering in page["InstanceTypeOfferings"]:
                 offered.setdefault(offering["InstanceType"], set()).add(offering["Location"])
-        where = "the file system's AZ" if len(candidates) == 1 and self.environment.storage else "any AZ used"
+        where = "the file system's AZ" if _fsx_az_id(self.environment) else "any of the environment's AZs"
         checks = []
         for instance_type in sorted(self.types):
             name = f"offered {instance_type}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from llm_infra.config import Environment
 from llm_infra.label import Label
@@ -18,12 +18,15 @@ from llm_infra.ops.report import Check, failed, guarded, passed, unknown
 from llm_infra.ops.session import Aws
 from llm_infra.ops.wait import Backoff, Deadline, Progress, Sleep, WaitTimeoutError, poll
 
+T = TypeVar("T")
 FSX_READY = "AVAILABLE"
 FSX_CONVERGING = frozenset({"CREATING", "UPDATING"})
 
 
 @dataclass
 class SmokeContext:
+    """What every probe gets: the environment, its AWS session, and one deadline shared by all waits."""
+
     environment: Environment
     aws: Aws
     deadline: Deadline
@@ -35,8 +38,8 @@ class SmokeContext:
         return Label.for_layer(self.environment, layer)
 
     def wait(
-        self, fetch: Callable[[], Any], done: Callable[[Any], bool], *, what: str, state: Callable[[Any], str]
-    ) -> Any:
+        self, fetch: Callable[[], T], done: Callable[[T], bool], *, what: str, state: Callable[[T], str]
+    ) -> T:
         return poll(
             fetch,
             done,
@@ -52,26 +55,23 @@ class SmokeContext:
 Probe = Callable[[SmokeContext], list[Check]]
 
 
+def layer_tags(label: Label) -> dict[str, str]:
+    """The tags that tell a layer's resources apart (set by the stack's provider through default_tags)."""
+    return {"Namespace": label.namespace, "Environment": label.environment, "Layer": label.layer}
+
+
 def layer_filters(label: Label) -> list[dict[str, Any]]:
-    """EC2 filters for the tags the layer's provider sets through default_tags."""
-    return [
-        {"Name": f"tag:{key}", "Values": [value]}
-        for key, value in (
-            ("Namespace", label.namespace),
-            ("Environment", label.environment),
-            ("Layer", label.layer),
-        )
-    ]
+    """EC2 ``Filters`` selecting the layer's resources."""
+    return [{"Name": f"tag:{key}", "Values": [value]} for key, value in layer_tags(label).items()]
 
 
 def has_layer_tags(tags: Iterable[dict[str, str]], label: Label) -> bool:
     found = {tag["Key"]: tag["Value"] for tag in tags}
-    wanted = {"Namespace": label.namespace, "Environment": label.environment, "Layer": label.layer}
-    return all(found.get(key) == value for key, value in wanted.items())
+    return all(found.get(key) == value for key, value in layer_tags(label).items())
 
 
 def _tag_text(label: Label) -> str:
-    return f"Namespace={label.namespace}, Environment={label.environment}, Layer={label.layer}"
+    return ", ".join(f"{key}={value}" for key, value in layer_tags(label).items())
 
 
 # -- network --------------------------------------------------------------------------------------------------

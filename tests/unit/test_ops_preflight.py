@@ -1,0 +1,284 @@
+"""Preflight verdicts from canned AWS answers (botocore Stubber: real clients, validated parameters, no network).
+
+Covers the paths moto cannot show: APIs an endpoint does not implement (service quotas, placement groups)
+give ``unknown`` with the reason, never a failure; unknown instance types; EFA-table and quota mismatches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import botocore.session
+import pytest
+from botocore.stub import Stubber
+
+from llm_infra.config import Environment
+from llm_infra.ops.preflight import Preflight, quota_for, training_az_ids
+from llm_infra.ops.report import all_passed
+from llm_infra.ops.session import Aws, client_config
+from tests.unit.conftest import Loader
+
+REGION = "us-west-2"
+ACCOUNT = "111111111111"
+STATE_BUCKET = "llm-infra-tfstate-111111111111-us-west-2"
+KEY_ALIAS_ARN = "arn:aws:kms:us-west-2:111111111111:alias/llm-infra-tfstate"
+KEY_ARN = "arn:aws:kms:us-west-2:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
+class StubbedAws:
+    """An ``Aws`` whose clients are real botocore clients answered by Stubbers."""
+
+    def __init__(self) -> None:
+        core = botocore.session.Session()
+        session = boto3.Session(
+            aws_access_key_id="x", aws_secret_access_key="y", region_name=REGION, botocore_session=core
+        )
+        self.aws = Aws(session=session, config=client_config(core), region=REGION)
+        self.stubs: dict[str, Stubber] = {}
+
+    def __getitem__(self, service: str) -> Stubber:
+        if service not in self.stubs:
+            stub = Stubber(self.aws.client(service, REGION))
+            stub.activate()
+            self.stubs[service] = stub
+        return self.stubs[service]
+
+    def verify(self) -> None:
+        for stub in self.stubs.values():
+            stub.assert_no_pending_responses()
+
+
+@pytest.fixture
+def stubs() -> Iterator[StubbedAws]:
+    stubbed = StubbedAws()
+    yield stubbed
+    stubbed.verify()
+
+
+@pytest.fixture
+def dev(load: Loader) -> Environment:
+    """The unit BASE environment: p5e.48xlarge EFA template, placement group 'train', FSx in usw2-az1."""
+    return load()
+
+
+def instance_type(name: str, efa: int | None, vcpus: int = 192) -> dict[str, Any]:
+    network: dict[str, Any] = {"EfaSupported": efa is not None}
+    if efa is not None:
+        network["EfaInfo"] = {"MaximumEfaInterfaces": efa}
+    return {"InstanceType": name, "VCpuInfo": {"DefaultVCpus": vcpus}, "NetworkInfo": network}
+
+
+def expect_identity(stubs: StubbedAws, account: str = ACCOUNT) -> None:
+    stubs["sts"].add_response(
+        "get_caller_identity",
+        {"Account": account, "Arn": f"arn:aws:sts::{account}:assumed-role/deployer/s", "UserId": "AROAX:s"},
+    )
+
+
+def expect_zones(stubs: StubbedAws) -> None:
+    zones = [
+        {"ZoneName": "us-west-2a", "ZoneId": "usw2-az2", "State": "available", "RegionName": REGION},
+        {"ZoneName": "us-west-2b", "ZoneId": "usw2-az1", "State": "available", "RegionName": REGION},
+    ]
+    stubs["ec2"].add_response(
+        "describe_availability_zones", {"AvailabilityZones": zones}, {"AllAvailabilityZones": False}
+    )
+
+
+def expect_offerings(stubs: StubbedAws, offered: list[tuple[str, str]]) -> None:
+    stubs["ec2"].add_response(
+        "describe_instance_type_offerings",
+        {
+            "InstanceTypeOfferings": [
+                {"InstanceType": t, "LocationType": "availability-zone-id", "Location": az}
+                for t, az in offered
+            ]
+        },
+        {
+            "LocationType": "availability-zone-id",
+            "Filters": [
+                {"Name": "instance-type", "Values": ["p5e.48xlarge"]},
+                {"Name": "location", "Values": ["usw2-az1"]},
+            ],
+        },
+    )
+
+
+def expect_state(stubs: StubbedAws) -> None:
+    stubs["s3"].add_response("head_bucket", {}, {"Bucket": STATE_BUCKET})
+    stubs["s3"].add_response("get_bucket_versioning", {"Status": "Enabled"}, {"Bucket": STATE_BUCKET})
+    stubs["kms"].add_response(
+        "describe_key",
+        {"KeyMetadata": {"KeyId": KEY_ARN.rsplit("/", 1)[1], "Arn": KEY_ARN, "KeyState": "Enabled"}},
+        {"KeyId": KEY_ALIAS_ARN},
+    )
+
+
+def by_name(checks: list[Any]) -> dict[str, tuple[str, str]]:
+    return {check.name: (check.status, check.reason) for check in checks}
+
+
+def test_apis_the_endpoint_lacks_give_unknown_with_the_reason_and_preflight_passes(
+    stubs: StubbedAws, dev: Environment
+) -> None:
+    expect_identity(stubs)
+    expect_zones(stubs)
+    expect_offerings(stubs, [("p5e.48xlarge", "usw2-az1")])
+    stubs["ec2"].add_response(
+        "describe_instance_types", {"InstanceTypes": [instance_type("p5e.48xlarge", 32)]}
+    )
+    # moto answers GetServiceQuota for EC2 with NoSuchResourceException ...
+    stubs["service-quotas"].add_client_error(
+        "get_service_quota",
+        service_error_code="NoSuchResourceException",
+        service_message="This service is not available in the current Region.",
+        expected_params={"ServiceCode": "ec2", "QuotaCode": "L-417A185B"},
+    )
+    # ... and DescribePlacementGroups with a server error.
+    stubs["ec2"].add_client_error(
+        "describe_placement_groups",
+        service_error_code="InternalError",
+        service_message="not implemented",
+        http_status_code=500,
+        expected_params={"Filters": [{"Name": "group-name", "Values": ["llm-dev-network-train"]}]},
+    )
+    expect_state(stubs)
+
+    checks = Preflight(stubs.aws, dev).run()
+
+    result = by_name(checks)
+    assert result["quota L-417A185B"] == (
+        "unknown",
+        "Running On-Demand P instances: GetServiceQuota failed (NoSuchResourceException): This service is not "
+        "available in the current Region.",
+    )
+    assert result["placement groups"] == (
+        "unknown",
+        "DescribePlacementGroups is not available at this endpoint (InternalError): not implemented",
+    )
+    assert result["offered p5e.48xlarge"] == ("pass", "offered in usw2-az1")
+    assert result["efa p5e.48xlarge"] == ("pass", "EFA supported, 32 interfaces (matches the shipped table)")
+    assert [c.status for c in checks].count("fail") == 0
+    assert all_passed(checks)
+
+
+def test_unknown_instance_type_gives_unknown_efa_and_the_others_are_still_compared(
+    stubs: StubbedAws, load: Loader
+) -> None:
+    env = load(
+        append='\n[network.efa_launch_templates.trn]\ninstance_type = "trn2.48xlarge"\n',
+    )
+    preflight = Preflight(stubs.aws, env)
+    ec2 = stubs["ec2"]
+    ec2.add_client_error(
+        "describe_instance_types",
+        service_error_code="InvalidInstanceType",
+        service_message="The following supplied instance types do not exist: [trn2.48xlarge]",
+        expected_params={"InstanceTypes": ["p5e.48xlarge", "trn2.48xlarge"]},
+    )
+    ec2.add_response(
+        "describe_instance_types",
+        {"InstanceTypes": [instance_type("p5e.48xlarge", 16)]},
+        {"InstanceTypes": ["p5e.48xlarge"]},
+    )
+    ec2.add_client_error(
+        "describe_instance_types",
+        service_error_code="InvalidInstanceType",
+        service_message="The following supplied instance types do not exist: [trn2.48xlarge]",
+        expected_params={"InstanceTypes": ["trn2.48xlarge"]},
+    )
+
+    result = by_name(preflight.efa())
+
+    assert result["efa p5e.48xlarge"] == (
+        "fail",
+        "EC2 says 16 EFA interfaces, the shipped table says 32: fix modules/network/efa_instance_types.json",
+    )
+    status, reason = result["efa trn2.48xlarge"]
+    assert status == "unknown"
+    assert reason.startswith("EC2 does not describe trn2.48xlarge in us-west-2 (DescribeInstanceTypes failed")
+    assert reason.endswith("; cannot compare with the EFA table")
+
+
+def test_efa_not_supported_fails(stubs: StubbedAws, dev: Environment) -> None:
+    stubs["ec2"].add_response(
+        "describe_instance_types", {"InstanceTypes": [instance_type("p5e.48xlarge", None)]}
+    )
+    [check] = Preflight(stubs.aws, dev).efa()
+    assert (check.status, check.reason) == ("fail", "EC2 says p5e.48xlarge does not support EFA")
+
+
+@pytest.mark.parametrize(
+    ("value", "status", "reason"),
+    [
+        (0.0, "fail", "Running On-Demand P instances: 0 vCPUs, less than one p5e.48xlarge needs (192): "
+         "request an increase in Service Quotas"),
+        (384.0, "pass", "Running On-Demand P instances: 384 vCPUs, enough for one p5e.48xlarge (192 vCPUs)"),
+    ],
+)  # fmt: skip
+def test_quota_must_fit_one_instance(
+    stubs: StubbedAws, dev: Environment, value: float, status: str, reason: str
+) -> None:
+    preflight = Preflight(stubs.aws, dev)
+    preflight.account_matches = True
+    stubs["ec2"].add_response(
+        "describe_instance_types", {"InstanceTypes": [instance_type("p5e.48xlarge", 32)]}
+    )
+    stubs["service-quotas"].add_response(
+        "get_service_quota",
+        {"Quota": {"QuotaCode": "L-417A185B", "Value": value}},
+        {"ServiceCode": "ec2", "QuotaCode": "L-417A185B"},
+    )
+    [check] = preflight.quotas()
+    assert (check.name, check.status, check.reason) == ("quota L-417A185B", status, reason)
+
+
+def test_placement_group_with_another_strategy_fails_and_a_missing_one_passes(
+    stubs: StubbedAws, load: Loader
+) -> None:
+    env = load(append='\n[network.placement_groups.spread]\nstrategy = "spread"\n')
+    stubs["ec2"].add_response(
+        "describe_placement_groups",
+        {
+            "PlacementGroups": [
+                {"GroupName": "llm-dev-network-train", "Strategy": "spread", "State": "available"}
+            ]
+        },
+        {"Filters": [{"Name": "group-name", "Values": ["llm-dev-network-spread", "llm-dev-network-train"]}]},
+    )
+    result = by_name(Preflight(stubs.aws, env).placement_groups())
+    assert result["placement group llm-dev-network-train"] == (
+        "fail",
+        "exists with strategy spread, the environment wants cluster",
+    )
+    assert result["placement group llm-dev-network-spread"] == (
+        "pass",
+        "does not exist yet; the network layer creates it (spread)",
+    )
+
+
+def test_account_bound_checks_are_skipped_for_another_account(stubs: StubbedAws, dev: Environment) -> None:
+    expect_identity(stubs, account="222222222222")
+    preflight = Preflight(stubs.aws, dev)
+    [account] = preflight.account()
+    assert account.status == "fail"
+    assert account.reason.startswith("credentials are for 222222222222 (arn:aws:sts::222222222222:")
+    for check in (*preflight.state_bucket(), *preflight.state_key(), *preflight.quotas()):
+        assert check.status == "unknown"
+        assert check.reason == "not checked: the credentials are for another account (see 'account')"
+
+
+def test_training_az_is_the_file_system_az_when_storage_is_on(load: Loader) -> None:
+    assert training_az_ids(load()) == ("usw2-az1",)
+    assert training_az_ids(load(append="\n[storage]\nenabled = false\n")) == ("usw2-az1", "usw2-az2")
+
+
+@pytest.mark.parametrize(
+    ("instance_type", "code"),
+    [("p5e.48xlarge", "L-417A185B"), ("p6-b200.48xlarge", "L-417A185B"), ("trn2.48xlarge", "L-2C3B7624"),
+     ("inf2.48xlarge", "L-1945791B"), ("g6e.48xlarge", "L-DB2E81BA"), ("m7i.large", "L-1216C47A")],
+)  # fmt: skip
+def test_quota_codes_by_family(instance_type: str, code: str) -> None:
+    assert quota_for(instance_type).code == code
