@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent.parent
+POLICIES = ROOT / "policies"  # the project's custom checks (CKV_LLM_*), loaded into every scan
 TIMEOUT_S = 600
 
 
@@ -34,7 +35,16 @@ class Result:
 def run_checkov(binary: str, args: list[str]) -> Result:
     """Run checkov offline and return its counts; failures are listed as `CHECK resource (file)`."""
     completed = subprocess.run(
-        [binary, *args, "--skip-download", "--quiet", "--output", "json"],
+        [
+            binary,
+            *args,
+            "--external-checks-dir",
+            str(POLICIES),
+            "--skip-download",
+            "--quiet",
+            "--output",
+            "json",
+        ],
         capture_output=True,
         text=True,
         timeout=TIMEOUT_S,
