@@ -4,7 +4,7 @@
 
 locals {
   create_kms_key = var.kms_key_arn == null
-  kms_key_arn    = local.create_kms_key ? aws_kms_key.this[0].arn : var.kms_key_arn
+  kms_key_arn    = local.create_kms_key ? one(aws_kms_key.this[*].arn) : var.kms_key_arn
 
   account_root_arn     = "arn:${local.partition}:iam::${local.account_id}:root"
   autoscaling_role_arn = "arn:${local.partition}:iam::${local.account_id}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"

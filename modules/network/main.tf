@@ -23,8 +23,10 @@ locals {
   account_id = data.aws_caller_identity.this.account_id
   partition  = data.aws_partition.this.partition
 
-  vpc_id         = var.create_vpc ? aws_vpc.this[0].id : var.existing_vpc_id
-  vpc_cidr_block = var.create_vpc ? aws_vpc.this[0].cidr_block : data.aws_vpc.this[0].cidr_block
+  # one(...[*]) rather than [0]: a refresh-only plan after the VPC was deleted outside Terraform must report
+  # drift, not fail with "Invalid index".
+  vpc_id         = var.create_vpc ? one(aws_vpc.this[*].id) : var.existing_vpc_id
+  vpc_cidr_block = var.create_vpc ? one(aws_vpc.this[*].cidr_block) : one(data.aws_vpc.this[*].cidr_block)
 
   private_subnet_ids = var.create_vpc ? { for az, s in aws_subnet.private : az => s.id } : var.existing_private_subnet_ids
 
