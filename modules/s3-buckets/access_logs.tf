@@ -49,6 +49,37 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "access_logs" {
 }
 
 data "aws_iam_policy_document" "access_logs" {
+  # With BucketOwnerEnforced, log delivery is granted to the logging service principal by bucket policy: one
+  # statement per data bucket, which may write only under its own prefix. (These come first: moto's
+  # PutBucketLogging check stops at the first matching statement and fails on a `"Principal": "*"` before it.)
+  dynamic "statement" {
+    for_each = local.bucket_arns
+
+    content {
+      sid       = "AllowAccessLogDelivery${replace(title(statement.key), "-", "")}"
+      effect    = "Allow"
+      actions   = ["s3:PutObject"]
+      resources = ["${local.access_log_bucket_arn}/${statement.key}/*"]
+
+      principals {
+        type        = "Service"
+        identifiers = ["logging.s3.amazonaws.com"]
+      }
+
+      condition {
+        test     = "ArnLike"
+        variable = "aws:SourceArn"
+        values   = [statement.value]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = [local.account_id]
+      }
+    }
+  }
+
   statement {
     sid       = "DenyInsecureTransport"
     effect    = "Deny"
@@ -64,32 +95,6 @@ data "aws_iam_policy_document" "access_logs" {
       test     = "Bool"
       variable = "aws:SecureTransport"
       values   = ["false"]
-    }
-  }
-
-  # With BucketOwnerEnforced, log delivery is granted to the logging service principal by bucket policy,
-  # only for this account's data buckets and only under their own prefix.
-  statement {
-    sid       = "AllowS3ServerAccessLogDelivery"
-    effect    = "Allow"
-    actions   = ["s3:PutObject"]
-    resources = [for k in keys(var.buckets) : "${local.access_log_bucket_arn}/${k}/*"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["logging.s3.amazonaws.com"]
-    }
-
-    condition {
-      test     = "ArnLike"
-      variable = "aws:SourceArn"
-      values   = values(local.bucket_arns)
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
     }
   }
 }
