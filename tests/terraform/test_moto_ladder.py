@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 import tomli_w
 
@@ -282,6 +283,42 @@ def test_storage_plan_against_moto_after_network_apply(
     _assert_checkov_clean(work, plan)
 
 
+# Attributes moto 5.2.5 does not read back as AWS does, so a second plan shows them as in-place updates:
+# - security-group rules that reference a group or prefix list come back without their description;
+# - launch templates come back with an extra `launch-template` tag specification and no default_version, so the
+#   template is updated, which in turn makes its computed latest_version unknown;
+# - GetBucketNotificationConfiguration leaves out EventBridgeConfiguration, so `eventbridge = true` reads back false.
+# Only in-place updates of exactly these attributes are tolerated; anything else fails the "empty" check.
+MOTO_READBACK_GAPS: dict[str, set[str]] = {
+    "aws_vpc_security_group_ingress_rule": {"description"},
+    "aws_vpc_security_group_egress_rule": {"description"},
+    "aws_launch_template": {"tag_specifications", "default_version", "latest_version"},
+    "aws_s3_bucket_notification": {"eventbridge"},
+}
+
+
+def _assert_empty_but_for_moto_gaps(plan: dict[str, Any]) -> None:
+    problems = []
+    for change in plan.get("resource_changes", []):
+        actions = change["change"]["actions"]
+        if actions in (["no-op"], ["read"]):
+            continue
+        before, after = change["change"]["before"] or {}, change["change"]["after"] or {}
+        changed = {key for key in set(before) | set(after) if before.get(key) != after.get(key)}
+        allowed = MOTO_READBACK_GAPS.get(change["type"], set())
+        if actions != ["update"] or not changed <= allowed:
+            problems.append(f"{change['address']} {actions} {sorted(changed - allowed)}")
+        elif "description" in changed and before.get("description") is not None:
+            problems.append(f"{change['address']}: description changed from {before['description']!r}")
+        elif "eventbridge" in changed and not (
+            before.get("eventbridge") is False and after.get("eventbridge") is True
+        ):
+            problems.append(
+                f"{change['address']}: eventbridge {before.get('eventbridge')} -> {after.get('eventbridge')}"
+            )
+    assert problems == [], "second plan is not empty:\n" + "\n".join(problems)
+
+
 def test_dev_apply_replan_empty_destroy(
     variant_outdir: Path,
     applied_networks: dict[str, Path],
@@ -292,8 +329,8 @@ def test_dev_apply_replan_empty_destroy(
 ) -> None:
     """Rung 6: what moto can hold is applied for dev; a second plan must be empty; destroy must succeed."""
     network = applied_networks["dev"]
-    code, _plan = _plan_json(network, tf_env)
-    assert code == 0, "second plan of the applied dev network is not empty"
+    _code, plan = _plan_json(network, tf_env)
+    _assert_empty_but_for_moto_gaps(plan)
     env = environments["dev"]
     storage = _prepare(
         variant_outdir / "stacks" / "dev-storage",
@@ -311,17 +348,48 @@ def test_dev_apply_replan_empty_destroy(
         tf_env,
         timeout=PLAN_TIMEOUT_S,
     )
-    code, _plan = _plan_json(storage, tf_env, *target)
-    assert code == 0, "second plan of the applied dev buckets is not empty"
-    terraform(
-        ["destroy", "-input=false", "-no-color", "-auto-approve", *target],
-        storage,
-        tf_env,
-        timeout=PLAN_TIMEOUT_S,
-    )
+    _code, plan = _plan_json(storage, tf_env, *target)
+    _assert_empty_but_for_moto_gaps(plan)
+    # Terraform never deletes a bucket that holds objects (no force_destroy anywhere), and the access-log bucket
+    # has received moto's server access logs: stop the logging, empty the log bucket, then destroy the rest, as
+    # an operator tearing down dev would. moto enforces the TLS-only bucket policy and is reached over plain
+    # HTTP, so that policy goes first too.
+    destroy = ["destroy", "-input=false", "-no-color", "-auto-approve"]
+    first = [
+        "-target=module.buckets.aws_s3_bucket_logging.this",
+        "-target=module.buckets.aws_s3_bucket_policy.access_logs",
+    ]
+    terraform([*destroy, *first], storage, tf_env, timeout=PLAN_TIMEOUT_S)
+    _empty_bucket(ladder_moto, env, f"{env.namespace}-dev-storage-{env.account_id}-access-logs")
+    terraform([*destroy, *target], storage, tf_env, timeout=PLAN_TIMEOUT_S)
     assert _managed(storage) == []
-    terraform(["destroy", "-input=false", "-no-color", "-auto-approve"], network, tf_env, timeout=PLAN_TIMEOUT_S)
+    terraform(destroy, network, tf_env, timeout=PLAN_TIMEOUT_S)
     assert _managed(network) == []
+
+
+def _empty_bucket(moto: MotoServer, env: Environment, bucket: str) -> None:
+    """Delete every object version of a bucket in the environment's account (moto maps the role's account)."""
+    endpoint = {"endpoint_url": moto.endpoint, "region_name": env.region}
+    keys = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+    role = f"arn:aws:iam::{env.account_id}:role/moto-test"
+    credentials = boto3.client("sts", **endpoint, **keys).assume_role(RoleArn=role, RoleSessionName="empty")[
+        "Credentials"
+    ]
+    s3 = boto3.client(
+        "s3",
+        **endpoint,
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+    )
+    listing = s3.list_object_versions(Bucket=bucket)
+    objects = [
+        {"Key": v["Key"], "VersionId": v["VersionId"]}
+        for v in listing.get("Versions", []) + listing.get("DeleteMarkers", [])
+    ]
+    if objects:
+        result = s3.delete_objects(Bucket=bucket, Delete={"Objects": objects})
+        assert not result.get("Errors"), result["Errors"][:3]
 
 
 def _managed(work: Path) -> list[dict[str, Any]]:
