@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from llm_infra.config.efa import max_efa_interfaces
 from llm_infra.stacks.base import LayerStack
 
 
@@ -26,7 +27,20 @@ def storage_note(stack: LayerStack) -> str:
     )
 
 
-NOTES = {"storage": storage_note}
+def network_note(stack: LayerStack) -> str:
+    network = stack.environment.network
+    table = max_efa_interfaces()
+    templates = ", ".join(
+        f"{t.instance_type} x{table.get(t.instance_type, 0)} EFA"
+        for t in network.efa_launch_templates.values()
+    )
+    egress = "closed (endpoints)" if network.closed_network else f"NAT {network.nat_gateway_mode}"
+    return f"{len(network.az_ids)} AZ ({', '.join(network.az_ids)}), {egress}" + (
+        f"; {templates}" if templates else ""
+    )
+
+
+NOTES = {"network": network_note, "storage": storage_note}
 
 
 def render(stacks: Sequence[LayerStack], outdir: str) -> str:

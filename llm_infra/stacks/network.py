@@ -17,3 +17,6 @@ class NetworkStack(LayerStack):
         self.output("efa_security_group_id", self.network.efa_security_group_id, "EFA security group id")
         self.output("placement_group_names", self.network.module.get("placement_group_names"), "by key")
         self.output("launch_template_ids", self.network.module.get("launch_template_ids"), "by key")
+        self.output(
+            "kms_key_arn", self.network.kms_key_arn, "KMS key of flow logs and launch-template volumes"
+        )

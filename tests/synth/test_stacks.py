@@ -163,6 +163,11 @@ def test_summary_reports_storage_numbers(
         assert env.storage is not None
         line = next(line for line in stdout.splitlines() if line.startswith(f"{name}-storage "))
         assert f"{env.storage.fsx.aggregate_throughput_mbps:,.0f} MB/s" in line
+    prod_network = next(line for line in stdout.splitlines() if line.startswith("prod-network "))
+    assert (
+        "3 AZ (usw2-az1, usw2-az2, usw2-az3), NAT per_az; p5en.48xlarge x16 EFA, trn2.48xlarge x16 EFA"
+        in prod_network
+    )
     # prod: 38400 GiB at 500 MB/s/TiB = 18,750 MB/s; a 2000 GiB checkpoint takes 2000*1024/18750 s = 1m49s
     assert "18,750 MB/s; 2000 GiB checkpoint ~ 1m49s" in stdout
     assert stdout.rstrip().endswith("6 stack(s) written to " + str(synth_run[0]) + "/stacks")
