@@ -16,7 +16,7 @@ def _duration(seconds: float) -> str:
 
 def storage_note(stack: LayerStack) -> str:
     storage = stack.environment.storage
-    if storage is None:
+    if storage is None or storage.fsx is None:
         return ""
     fsx = storage.fsx
     per_unit = fsx.per_unit_storage_throughput or "200 (baseline)"

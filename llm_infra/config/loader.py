@@ -59,10 +59,10 @@ def _read_toml(path: Path) -> tuple[dict[str, Any] | None, str | None]:
 
 
 def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
-    """Tables merge key by key; any other value in ``override`` replaces the one in ``base``."""
+    """Tables merge key by key; an empty table, or any other value, in ``override`` replaces the one in ``base``."""
     merged = dict(base)
     for key, value in override.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+        if isinstance(value, Mapping) and value and isinstance(merged.get(key), Mapping):
             merged[key] = deep_merge(merged[key], value)
         else:
             merged[key] = value

@@ -55,9 +55,12 @@ class FsxConfig(Model):
     az_id: AzId
     deployment_type: Literal["PERSISTENT_2", "SCRATCH_2"] = "PERSISTENT_2"
     storage_capacity_gib: int = Field(default=4800, gt=0)
-    per_unit_storage_throughput: int | None = 250
+    # Defaults depend on the deployment type (see _type_defaults): PERSISTENT_2 gets 250 MB/s/TiB and an
+    # AUTOMATIC metadata configuration; SCRATCH_2 takes neither. TOML cannot say null, so leaving them out is
+    # how a SCRATCH_2 file says "none".
+    per_unit_storage_throughput: int | None = None
     efa_enabled: bool = False
-    metadata: MetadataConfig | None = MetadataConfig()
+    metadata: MetadataConfig | None = None
     data_compression: Literal["LZ4", "NONE"] = "LZ4"
     automatic_backup_retention_days: int = Field(default=7, ge=0, le=90)
     daily_backup_start_time: str = Field(default="03:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
@@ -67,6 +70,13 @@ class FsxConfig(Model):
     log_retention_days: RetentionDays = 365
     root_squash: str | None = Field(default=None, pattern=r"^[0-9]{1,10}:[0-9]{1,10}$")
     data_repository_associations: dict[Key, DataRepositoryAssociation] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _type_defaults(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or data.get("deployment_type", "PERSISTENT_2") != "PERSISTENT_2":
+            return data
+        return {"per_unit_storage_throughput": 250, "metadata": {"mode": "AUTOMATIC"}, **data}
 
     @property
     def persistent(self) -> bool:
@@ -190,13 +200,27 @@ def _default_buckets() -> dict[str, BucketConfig]:
 
 class StorageConfig(Model):
     enabled: bool = True
-    fsx: FsxConfig
+    fsx: FsxConfig | None = None
     buckets: dict[Key, BucketConfig] = Field(default_factory=_default_buckets)
     replication: ReplicationConfig = ReplicationConfig()
     checkpoint_size_gib: float = Field(default=1050.0, gt=0, description="size of one training checkpoint")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _ignore_disabled(cls, data: Any) -> Any:
+        """A disabled layer is not built, so its file-system settings (e.g. from the defaults) are not checked."""
+        if isinstance(data, dict) and data.get("enabled") is False:
+            return {key: value for key, value in data.items() if key != "fsx"}
+        return data
+
     @model_validator(mode="after")
     def _rules(self) -> StorageConfig:
+        if self.fsx is None:
+            if self.enabled:
+                raise violations(
+                    [rule("fsx", "an enabled storage layer needs its [storage.fsx] table", None)]
+                )
+            return self
         problems = []
         for key, association in self.fsx.data_repository_associations.items():
             if association.bucket not in self.buckets:
@@ -213,4 +237,5 @@ class StorageConfig(Model):
 
     def checkpoint_write_seconds(self) -> float:
         """Time to write one checkpoint at the file system's baseline throughput (no burst, no contention)."""
+        assert self.fsx is not None, "only for an enabled storage layer"
         return self.checkpoint_size_gib * 1024 / self.fsx.aggregate_throughput_mbps

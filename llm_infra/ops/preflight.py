@@ -56,7 +56,9 @@ def configured_instance_types(environment: Environment) -> dict[str, list[str]]:
 
 def _fsx_az_id(environment: Environment) -> str | None:
     storage = environment.storage
-    return storage.fsx.az_id if storage is not None and storage.enabled else None
+    if storage is None or not storage.enabled or storage.fsx is None:
+        return None
+    return storage.fsx.az_id
 
 
 def training_az_ids(environment: Environment) -> tuple[str, ...]:

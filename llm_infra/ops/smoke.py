@@ -175,7 +175,7 @@ def _az_check(context: SmokeContext, file_system: dict[str, Any], az_id: str) ->
 def fsx_probe(context: SmokeContext) -> list[Check]:
     """Every FSx for Lustre file system of the storage layer is AVAILABLE and in the configured AZ."""
     storage = context.environment.storage
-    if storage is None or not storage.enabled:
+    if storage is None or not storage.enabled or storage.fsx is None:
         return []
     fsx = context.aws.client("fsx")
     label = context.label("storage")

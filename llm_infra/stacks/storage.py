@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from llm_infra.cdk import Construct
 from llm_infra.config import Environment
+from llm_infra.config.environment import storage_bucket_prefix
 from llm_infra.stacks.base import LayerStack
 from llm_infra.wrappers.fsx_lustre import FsxLustreModule
 from llm_infra.wrappers.network import NetworkModule
@@ -14,7 +15,7 @@ class StorageStack(LayerStack):
     def __init__(self, scope: Construct, *, environment: Environment, network: NetworkModule) -> None:
         super().__init__(scope, environment=environment, layer="storage")
         storage = environment.storage
-        assert storage is not None, "the storage layer is built only for environments that configure it"
+        assert storage is not None and storage.fsx is not None, "built only for an enabled storage layer"
         protect = environment.protection.prevent_destroy
         replica = self.aws_provider(
             "aws_replica", region=storage.replication.region or environment.region, alias="replica"
@@ -22,7 +23,7 @@ class StorageStack(LayerStack):
         self.buckets = S3BucketsModule(
             self,
             "buckets",
-            name=self.label.name(environment.account_id),
+            name=storage_bucket_prefix(environment.namespace, environment.name, environment.account_id),
             buckets=storage.buckets,
             replication=storage.replication,
             replica_provider=replica,

@@ -41,7 +41,11 @@ class ModuleWrapper:
             scope,
             construct_id,
             source=module_source(self.module_name, Path(root) if root else MODULES_DIR),
-            variables={key: value for key, value in variables.items() if value is not None},
+            # None becomes an explicit null: a module default must never stand in for "none" (for a variable
+            # with nullable = false, Terraform itself substitutes the default).
+            variables={
+                key: Token.null_value() if value is None else value for key, value in variables.items()
+            },
             providers=list(providers) or None,
         )
 
