@@ -17,6 +17,12 @@ class PlacementGroup(Model):
     strategy: Literal["cluster", "partition", "spread"] = "cluster"
     partition_count: int | None = Field(default=None, ge=1, le=7)
 
+    @model_validator(mode="after")
+    def _rules(self) -> PlacementGroup:
+        if self.partition_count is not None and self.strategy != "partition":
+            raise violations([rule("partition_count", "only for strategy 'partition'", self.partition_count)])
+        return self
+
 
 class EfaLaunchTemplate(Model):
     instance_type: str
@@ -93,12 +99,16 @@ class NetworkConfig(Model):
             return []
         vpc = ipaddress.IPv4Network(self.vpc_cidr)
         problems = []
+        if not 16 <= vpc.prefixlen <= 28:
+            problems.append(rule("vpc_cidr", "a VPC CIDR must be /16 to /28", self.vpc_cidr))
         subnets = [
             (f"{kind}.{az}", ipaddress.IPv4Network(cidr))  # paths relative to network
             for kind in ("private_subnets", "public_subnets")
             for az, cidr in getattr(self, kind).items()
         ]
         for path, net in subnets:
+            if not 16 <= net.prefixlen <= 28:
+                problems.append(rule(path, "a subnet CIDR must be /16 to /28", str(net)))
             if not net.subnet_of(vpc):
                 problems.append(rule(path, f"subnet is outside the VPC CIDR {vpc}", str(net)))
         for (path_a, net_a), (path_b, net_b) in combinations(subnets, 2):
