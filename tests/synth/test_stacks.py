@@ -11,6 +11,7 @@ import pytest
 
 from llm_infra.app import app_context
 from llm_infra.config import Environment, environment_files, load_environments
+from llm_infra.config.efa import max_efa_interfaces
 from llm_infra.config.loader import defaults_file_for
 from llm_infra.paths import ENVIRONMENTS_DIR, PROJECT_ROOT
 
@@ -162,12 +163,17 @@ def test_summary_reports_storage_numbers(
     for name, env in environments.items():
         assert env.storage is not None
         line = next(line for line in stdout.splitlines() if line.startswith(f"{name}-storage "))
-        assert f"{env.storage.fsx.aggregate_throughput_mbps:,.0f} MB/s" in line
-    prod_network = next(line for line in stdout.splitlines() if line.startswith("prod-network "))
-    assert (
-        "3 AZ (usw2-az1, usw2-az2, usw2-az3), NAT per_az; p5en.48xlarge x16 EFA, trn2.48xlarge x16 EFA"
-        in prod_network
-    )
-    # prod: 38400 GiB at 500 MB/s/TiB = 18,750 MB/s; a 2000 GiB checkpoint takes 2000*1024/18750 s = 1m49s
-    assert "18,750 MB/s; 2000 GiB checkpoint ~ 1m49s" in stdout
+        assert env.storage.fsx is not None
+        fsx = env.storage.fsx
+        assert fsx.per_unit_storage_throughput is not None
+        aggregate = fsx.storage_capacity_gib / 1024 * fsx.per_unit_storage_throughput
+        assert f"= {aggregate:,.0f} MB/s" in line
+        minutes, seconds = divmod(round(env.storage.checkpoint_size_gib * 1024 / aggregate), 60)
+        hours, minutes = divmod(minutes, 60)
+        written = f"{hours}h{minutes:02d}m{seconds:02d}s" if hours else f"{minutes}m{seconds:02d}s"
+        assert f"{env.storage.checkpoint_size_gib:g} GiB checkpoint ~ {written}" in line
+        network = next(line for line in stdout.splitlines() if line.startswith(f"{name}-network "))
+        assert f"{len(env.network.az_ids)} AZ ({', '.join(env.network.az_ids)})" in network
+        for template in env.network.efa_launch_templates.values():
+            assert f"{template.instance_type} x{max_efa_interfaces()[template.instance_type]} EFA" in network
     assert stdout.rstrip().endswith("6 stack(s) written to " + str(synth_run[0]) + "/stacks")

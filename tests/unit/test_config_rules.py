@@ -206,3 +206,100 @@ def test_all_problems_are_reported_together(problems: Problems) -> None:
         "state.bucket",
         "storage.fsx.storage_capacity_gib",
     ]
+
+
+def test_vpc_and_subnet_prefix_lengths(problems: Problems) -> None:
+    lines = problems(
+        replace={
+            'vpc_cidr = "10.10.0.0/16"': 'vpc_cidr = "10.0.0.0/8"',
+            'usw2-az1 = "10.10.0.0/18"': 'usw2-az1 = "10.0.0.0/29"',
+            'usw2-az2 = "10.10.64.0/18"': 'usw2-az2 = "10.0.64.0/18"',
+            'usw2-az1 = "10.10.192.0/24"': 'usw2-az1 = "10.0.192.0/24"',
+            'usw2-az2 = "10.10.193.0/24"': 'usw2-az2 = "10.0.193.0/24"',
+        }
+    )
+    assert any(
+        ": network.vpc_cidr: a VPC CIDR must be /16 to /28 (got '10.0.0.0/8')" in line for line in lines
+    ), lines
+    assert any(
+        ": network.private_subnets.usw2-az1: a subnet CIDR must be /16 to /28 (got '10.0.0.0/29')" in line
+        for line in lines
+    ), lines
+    assert len(lines) == 2, lines
+
+
+def test_az_ids_must_belong_to_the_region(problems: Problems) -> None:
+    lines = problems(
+        replace={'account_id = "111111111111"': 'account_id = "111111111111"\nregion = "us-east-1"'}
+    )
+    assert any(
+        ": network: AZ ID usw2-az1 is not in region us-east-1 (expected use1-az<N>)" in line for line in lines
+    ), lines
+
+
+def test_bucket_names_fit_63_characters(problems: Problems) -> None:
+    replicated = "\n[storage.replication]\nenabled = true\nregion = 'us-east-2'\n[storage.buckets.long-bucket-key-12345]\n"
+    line = only(problems(append=replicated, name="development1"))
+    name = "llm-development1-storage-111111111111-long-bucket-key-12345-replica"
+    assert (
+        f": storage.buckets.long-bucket-key-12345: bucket name {name} is {len(name)} characters (max 63)"
+        in line
+    )
+
+
+def test_partition_count_only_for_partition_strategy(problems: Problems) -> None:
+    line = only(problems(replace={'strategy = "cluster"': 'strategy = "cluster"\npartition_count = 3'}))
+    assert ": network.placement_groups.train.partition_count: only for strategy 'partition' (got 3)" in line
+
+
+def test_scratch_2_takes_no_throughput_or_metadata(load: Loader) -> None:
+    env = load(
+        replace={
+            "storage_capacity_gib = 1200\nper_unit_storage_throughput = 125": 'deployment_type = "SCRATCH_2"\ndata_repository_associations = {}\nstorage_capacity_gib = 1200'
+        }
+    )
+    assert env.storage is not None and env.storage.fsx is not None
+    assert env.storage.fsx.per_unit_storage_throughput is None
+    assert env.storage.fsx.metadata is None
+    assert env.storage.fsx.data_repository_associations == {}  # an empty table replaces the default
+    assert env.storage.fsx.aggregate_throughput_mbps == 1200 / 1024 * 200  # SCRATCH_2 baseline
+
+
+def test_persistent_2_defaults(load: Loader) -> None:
+    env = load(replace={"per_unit_storage_throughput = 125\n": ""})
+    assert env.storage is not None and env.storage.fsx is not None
+    assert env.storage.fsx.per_unit_storage_throughput == 250
+    assert env.storage.fsx.metadata is not None and env.storage.fsx.metadata.mode == "AUTOMATIC"
+
+
+def test_scratch_2_with_throughput_is_rejected(problems: Problems) -> None:
+    line = only(
+        problems(
+            replace={
+                "storage_capacity_gib = 1200": 'deployment_type = "SCRATCH_2"\ndata_repository_associations = {}\nstorage_capacity_gib = 1200'
+            }
+        )
+    )
+    assert (
+        ": storage.fsx.per_unit_storage_throughput: SCRATCH_2 takes no per-unit throughput (got 125)" in line
+    )
+
+
+def test_disabled_storage_needs_no_fsx_table(load: Loader) -> None:
+    env = load(
+        replace={
+            '[storage.fsx]\naz_id = "usw2-az1"\nstorage_capacity_gib = 1200\nper_unit_storage_throughput = 125\n': "[storage]\nenabled = false\n"
+        }
+    )
+    assert env.storage is not None and not env.storage.enabled and env.storage.fsx is None
+
+
+def test_enabled_storage_needs_its_az(problems: Problems) -> None:
+    line = only(
+        problems(
+            replace={
+                '[storage.fsx]\naz_id = "usw2-az1"\nstorage_capacity_gib = 1200\nper_unit_storage_throughput = 125\n': ""
+            }
+        )
+    )
+    assert line.endswith(": storage.fsx.az_id: required key is missing")
