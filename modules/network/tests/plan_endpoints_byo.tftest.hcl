@@ -1,43 +1,9 @@
 # Plans closed-network, endpoint and bring-your-own-VPC configurations offline against a mocked aws provider and
 # asserts the shape of what the module would create.
 
+# Data-source values shared by every test file of this module: tests/mocks/aws.tfmock.hcl.
 mock_provider "aws" {
-  mock_data "aws_region" {
-    defaults = {
-      name        = "us-west-2"
-      id          = "us-west-2"
-      description = "US West (Oregon)"
-    }
-  }
-
-  mock_data "aws_caller_identity" {
-    defaults = {
-      account_id = "111111111111"
-      arn        = "arn:aws:iam::111111111111:user/terraform-test"
-      user_id    = "AIDATESTTESTTESTTEST"
-    }
-  }
-
-  mock_data "aws_partition" {
-    defaults = {
-      partition          = "aws"
-      dns_suffix         = "amazonaws.com"
-      reverse_dns_prefix = "com.amazonaws"
-    }
-  }
-
-  mock_data "aws_iam_policy_document" {
-    defaults = {
-      json          = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
-      minified_json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
-    }
-  }
-
-  mock_data "aws_vpc" {
-    defaults = {
-      cidr_block = "10.42.0.0/16"
-    }
-  }
+  source = "./tests/mocks"
 }
 
 variables {
