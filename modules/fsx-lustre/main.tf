@@ -11,6 +11,11 @@ locals {
 
   persistent = var.deployment_type == "PERSISTENT_2"
 
+  # FSx limits the variable validations and outputs use; the Python config reads the same file.
+  limits = jsondecode(file("${path.module}/limits.json"))
+  # Baseline throughput per TiB: the configured per-unit throughput, or the deployment type's fixed baseline.
+  baseline_mbps_per_tib = coalesce(var.per_unit_storage_throughput, lookup(local.limits.baseline_throughput_mbps_per_tib, var.deployment_type, null))
+
   # One key for the file system (persistent types) and the log group (all types). Resources use
   # try(aws_kms_key.this[0].arn, var.kms_key_arn) directly instead of this local: a plan scan (checkov)
   # only sees references to resources, not to locals, while the key ARN is still unknown.

@@ -44,8 +44,8 @@ output "data_repository_association_ids" {
 }
 
 output "aggregate_throughput_mbps" {
-  description = "Baseline aggregate throughput in MB/s (storage_capacity_gib / 1024 * per_unit_storage_throughput); null for SCRATCH_2."
-  value       = var.per_unit_storage_throughput == null ? null : var.storage_capacity_gib / 1024 * var.per_unit_storage_throughput
+  description = "Baseline aggregate throughput in MB/s: storage_capacity_gib / 1024 * per_unit_storage_throughput, or the deployment type's fixed baseline (SCRATCH_2: 200 MB/s/TiB, from limits.json)."
+  value       = var.storage_capacity_gib / 1024 * local.baseline_mbps_per_tib
 }
 
 output "network_interface_ids" {

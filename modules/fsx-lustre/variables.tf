@@ -9,7 +9,7 @@ variable "name" {
 
   validation {
     condition     = can(regex("^[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?$", var.name))
-    error_message = "name must be 1-64 letters, digits or hyphens and start and end with a letter or digit (got \"${var.name}\")."
+    error_message = "[FSX-001] name must be 1-64 letters, digits or hyphens and start and end with a letter or digit (got \"${var.name}\")."
   }
 }
 
@@ -27,7 +27,7 @@ variable "subnet_id" {
 
   validation {
     condition     = can(regex("^subnet-[0-9a-f]{8,17}$", var.subnet_id))
-    error_message = "subnet_id must look like `subnet-0123456789abcdef0` (got \"${var.subnet_id}\")."
+    error_message = "[FSX-002] subnet_id must look like `subnet-0123456789abcdef0` (got \"${var.subnet_id}\")."
   }
 }
 
@@ -38,12 +38,12 @@ variable "vpc_id" {
 
   validation {
     condition     = var.vpc_id == null || can(regex("^vpc-[0-9a-f]{8,17}$", var.vpc_id))
-    error_message = "vpc_id must look like `vpc-0123456789abcdef0`."
+    error_message = "[FSX-003] vpc_id must look like `vpc-0123456789abcdef0`."
   }
 
   validation {
     condition     = var.vpc_id != null || length(var.security_group_ids) > 0
-    error_message = "vpc_id is required when security_group_ids is empty (the module then creates its own Lustre security group)."
+    error_message = "[FSX-004] vpc_id is required when security_group_ids is empty (the module then creates its own Lustre security group)."
   }
 }
 
@@ -55,12 +55,12 @@ variable "security_group_ids" {
 
   validation {
     condition     = alltrue([for id in var.security_group_ids : can(regex("^sg-[0-9a-f]{8,17}$", id))])
-    error_message = "Every security_group_ids entry must look like `sg-0123456789abcdef0`."
+    error_message = "[FSX-005] Every security_group_ids entry must look like `sg-0123456789abcdef0`."
   }
 
   validation {
     condition     = length(var.security_group_ids) <= 50 && length(distinct(var.security_group_ids)) == length(var.security_group_ids)
-    error_message = "security_group_ids takes at most 50 distinct ids."
+    error_message = "[FSX-006] security_group_ids takes at most 50 distinct ids."
   }
 }
 
@@ -76,7 +76,7 @@ variable "deployment_type" {
 
   validation {
     condition     = contains(["PERSISTENT_2", "SCRATCH_2"], var.deployment_type)
-    error_message = "deployment_type must be `PERSISTENT_2` or `SCRATCH_2` (got \"${var.deployment_type}\")."
+    error_message = "[FSX-007] deployment_type must be `PERSISTENT_2` or `SCRATCH_2` (got \"${var.deployment_type}\")."
   }
 }
 
@@ -87,16 +87,30 @@ variable "storage_capacity_gib" {
   nullable    = false
 
   validation {
-    condition     = var.storage_capacity_gib == 1200 || var.storage_capacity_gib == 2400 || (var.storage_capacity_gib >= 2400 && var.storage_capacity_gib % 2400 == 0)
-    error_message = "storage_capacity_gib must be 1200, 2400 or a multiple of 2400 (got ${var.storage_capacity_gib})."
+    condition = var.storage_capacity_gib <= local.limits.ssd_capacity_gib.max && floor(var.storage_capacity_gib) == var.storage_capacity_gib && (
+      contains(local.limits.ssd_capacity_gib.fixed, var.storage_capacity_gib) ||
+      (var.storage_capacity_gib > 0 && var.storage_capacity_gib % local.limits.ssd_capacity_gib.step == 0)
+    )
+    error_message = "[FSX-008] storage_capacity_gib must be ${join(", ", local.limits.ssd_capacity_gib.fixed)} or a multiple of ${local.limits.ssd_capacity_gib.step} up to ${local.limits.ssd_capacity_gib.max} (got ${var.storage_capacity_gib})."
   }
 
   validation {
     condition = !var.efa_enabled || try(
-      var.storage_capacity_gib % lookup({ "125" = 38400, "250" = 19200, "500" = 9600, "1000" = 4800 }, tostring(var.per_unit_storage_throughput)) == 0,
+      var.storage_capacity_gib % local.limits.efa_capacity_step_gib[tostring(var.per_unit_storage_throughput)] == 0,
       false
     )
-    error_message = "An EFA-enabled file system needs storage_capacity_gib in multiples of 38400 / 19200 / 9600 / 4800 GiB at 125 / 250 / 500 / 1000 MB/s/TiB (got ${var.storage_capacity_gib} GiB at ${coalesce(var.per_unit_storage_throughput, 0)} MB/s/TiB)."
+    error_message = "[FSX-009] An EFA-enabled file system needs storage_capacity_gib in multiples of 38400 / 19200 / 9600 / 4800 GiB at 125 / 250 / 500 / 1000 MB/s/TiB (got ${var.storage_capacity_gib} GiB at ${coalesce(var.per_unit_storage_throughput, 0)} MB/s/TiB)."
+  }
+
+  validation {
+    # The floor is what AUTOMATIC mode provisions for the capacity (limits.json); computed inline (a local reading this
+    # variable would form a cycle with its validations). On this variable, not on metadata_configuration, to avoid a
+    # validation cycle with efa_enabled.
+    condition = var.deployment_type != "PERSISTENT_2" || try(var.metadata_configuration.mode, "") != "USER_PROVISIONED" || try(var.metadata_configuration.iops >= try(
+      [for s in local.limits.automatic_metadata_iops.steps : s.iops if var.storage_capacity_gib <= s.up_to_gib][0],
+      floor(var.storage_capacity_gib / local.limits.automatic_metadata_iops.above.per_gib) * local.limits.automatic_metadata_iops.above.iops
+    ), true)
+    error_message = "[FSX-019] metadata_configuration.iops must be at least what AUTOMATIC mode provisions for ${var.storage_capacity_gib} GiB (automatic_metadata_iops in limits.json: 1500 at 1200 GiB, 3000 at 2400, 6000 up to 9600, 12000 up to 45600, then 12000 per 24000 GiB): FSx does not grow the capacity past the IOPS (got ${coalesce(try(var.metadata_configuration.iops, null), 0)})."
   }
 }
 
@@ -106,13 +120,13 @@ variable "per_unit_storage_throughput" {
   default     = 250
 
   validation {
-    condition     = var.per_unit_storage_throughput == null || contains([125, 250, 500, 1000], coalesce(var.per_unit_storage_throughput, 0))
-    error_message = "per_unit_storage_throughput must be 125, 250, 500 or 1000 MB/s/TiB (got ${coalesce(var.per_unit_storage_throughput, 0)})."
+    condition     = var.per_unit_storage_throughput == null || contains(lookup(local.limits.per_unit_storage_throughput, var.deployment_type, []), coalesce(var.per_unit_storage_throughput, 0))
+    error_message = "[FSX-010] per_unit_storage_throughput must be one of ${join(", ", lookup(local.limits.per_unit_storage_throughput, var.deployment_type, []))} MB/s/TiB for ${var.deployment_type} (got ${coalesce(var.per_unit_storage_throughput, 0)})."
   }
 
   validation {
     condition     = (var.deployment_type == "PERSISTENT_2") == (var.per_unit_storage_throughput != null)
-    error_message = "per_unit_storage_throughput is required for PERSISTENT_2 and must be null for SCRATCH_2."
+    error_message = "[FSX-011] per_unit_storage_throughput is required for PERSISTENT_2 and must be null for SCRATCH_2."
   }
 }
 
@@ -124,12 +138,12 @@ variable "file_system_type_version" {
 
   validation {
     condition     = contains(["2.12", "2.15"], var.file_system_type_version)
-    error_message = "file_system_type_version must be `2.12` or `2.15` (got \"${var.file_system_type_version}\")."
+    error_message = "[FSX-012] file_system_type_version must be `2.12` or `2.15` (got \"${var.file_system_type_version}\")."
   }
 
   validation {
     condition     = var.file_system_type_version == "2.15" || var.deployment_type != "PERSISTENT_2" || var.metadata_configuration == null
-    error_message = "PERSISTENT_2 with a metadata_configuration (and therefore EFA) needs file_system_type_version `2.15`."
+    error_message = "[FSX-013] PERSISTENT_2 with a metadata_configuration (and therefore EFA) needs file_system_type_version `2.15`."
   }
 }
 
@@ -141,7 +155,7 @@ variable "data_compression_type" {
 
   validation {
     condition     = contains(["LZ4", "NONE"], var.data_compression_type)
-    error_message = "data_compression_type must be `LZ4` or `NONE` (got \"${var.data_compression_type}\")."
+    error_message = "[FSX-014] data_compression_type must be `LZ4` or `NONE` (got \"${var.data_compression_type}\")."
   }
 }
 
@@ -156,26 +170,26 @@ variable "metadata_configuration" {
 
   validation {
     condition     = var.metadata_configuration == null || contains(["AUTOMATIC", "USER_PROVISIONED"], try(var.metadata_configuration.mode, ""))
-    error_message = "metadata_configuration.mode must be `AUTOMATIC` or `USER_PROVISIONED`."
+    error_message = "[FSX-015] metadata_configuration.mode must be `AUTOMATIC` or `USER_PROVISIONED`."
   }
 
   validation {
     condition     = var.metadata_configuration == null || (try(var.metadata_configuration.mode, "") == "USER_PROVISIONED") == (try(var.metadata_configuration.iops, null) != null)
-    error_message = "metadata_configuration.iops is required with mode USER_PROVISIONED and must be unset with mode AUTOMATIC."
+    error_message = "[FSX-016] metadata_configuration.iops is required with mode USER_PROVISIONED and must be unset with mode AUTOMATIC."
   }
 
   validation {
     condition = try(var.metadata_configuration.iops, null) == null || try(
-      contains([1500, 3000, 6000, 12000], var.metadata_configuration.iops) ||
-      (var.metadata_configuration.iops % 12000 == 0 && var.metadata_configuration.iops >= 12000 && var.metadata_configuration.iops <= 192000),
+      contains(local.limits.metadata_iops.fixed, var.metadata_configuration.iops) ||
+      (var.metadata_configuration.iops % local.limits.metadata_iops.step == 0 && var.metadata_configuration.iops >= local.limits.metadata_iops.step && var.metadata_configuration.iops <= local.limits.metadata_iops.max),
       false
     )
-    error_message = "metadata_configuration.iops must be 1500, 3000, 6000, 12000 or a multiple of 12000 up to 192000 (got ${coalesce(try(var.metadata_configuration.iops, null), 0)})."
+    error_message = "[FSX-017] metadata_configuration.iops must be ${join(", ", local.limits.metadata_iops.fixed)} or a multiple of ${local.limits.metadata_iops.step} up to ${local.limits.metadata_iops.max} (got ${coalesce(try(var.metadata_configuration.iops, null), 0)})."
   }
 
   validation {
     condition     = var.deployment_type == "PERSISTENT_2" || try(var.metadata_configuration.mode, "AUTOMATIC") == "AUTOMATIC"
-    error_message = "A USER_PROVISIONED metadata_configuration is only available for PERSISTENT_2."
+    error_message = "[FSX-018] A USER_PROVISIONED metadata_configuration is only available for PERSISTENT_2."
   }
 }
 
@@ -187,7 +201,7 @@ variable "efa_enabled" {
 
   validation {
     condition     = !var.efa_enabled || (var.deployment_type == "PERSISTENT_2" && var.metadata_configuration != null)
-    error_message = "efa_enabled needs deployment_type PERSISTENT_2 and a metadata_configuration."
+    error_message = "[FSX-020] efa_enabled needs deployment_type PERSISTENT_2 and a metadata_configuration."
   }
 }
 
@@ -198,7 +212,7 @@ variable "kms_key_arn" {
 
   validation {
     condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.kms_key_arn))
-    error_message = "kms_key_arn must be a KMS key ARN (`arn:aws:kms:<region>:<account>:key/<id>`), not an alias."
+    error_message = "[FSX-021] kms_key_arn must be a KMS key ARN (`arn:aws:kms:<region>:<account>:key/<id>`), not an alias."
   }
 }
 
@@ -213,8 +227,8 @@ variable "automatic_backup_retention_days" {
   nullable    = false
 
   validation {
-    condition     = var.automatic_backup_retention_days >= 0 && var.automatic_backup_retention_days <= 90 && floor(var.automatic_backup_retention_days) == var.automatic_backup_retention_days
-    error_message = "automatic_backup_retention_days must be a whole number from 0 to 90 (got ${var.automatic_backup_retention_days})."
+    condition     = var.automatic_backup_retention_days >= local.limits.automatic_backup_retention_days.min && var.automatic_backup_retention_days <= local.limits.automatic_backup_retention_days.max && floor(var.automatic_backup_retention_days) == var.automatic_backup_retention_days
+    error_message = "[FSX-022] automatic_backup_retention_days must be a whole number from 0 to 90 (got ${var.automatic_backup_retention_days})."
   }
 }
 
@@ -226,7 +240,7 @@ variable "daily_automatic_backup_start_time" {
 
   validation {
     condition     = can(regex("^([01][0-9]|2[0-3]):[0-5][0-9]$", var.daily_automatic_backup_start_time))
-    error_message = "daily_automatic_backup_start_time must be HH:MM in 24h UTC (got \"${var.daily_automatic_backup_start_time}\")."
+    error_message = "[FSX-023] daily_automatic_backup_start_time must be HH:MM in 24h UTC (got \"${var.daily_automatic_backup_start_time}\")."
   }
 }
 
@@ -238,12 +252,12 @@ variable "weekly_maintenance_start_time" {
 
   validation {
     condition     = can(regex("^[1-7]:([01][0-9]|2[0-3]):[0-5][0-9]$", var.weekly_maintenance_start_time))
-    error_message = "weekly_maintenance_start_time must be d:HH:MM with d from 1 (Monday) to 7 (Sunday) (got \"${var.weekly_maintenance_start_time}\")."
+    error_message = "[FSX-024] weekly_maintenance_start_time must be d:HH:MM with d from 1 (Monday) to 7 (Sunday) (got \"${var.weekly_maintenance_start_time}\")."
   }
 
   validation {
     condition     = var.deployment_type != "PERSISTENT_2" || var.automatic_backup_retention_days == 0 || substr(var.weekly_maintenance_start_time, 2, 5) != var.daily_automatic_backup_start_time
-    error_message = "The weekly maintenance window must not start at the same time as the daily backup window."
+    error_message = "[FSX-025] The weekly maintenance window must not start at the same time as the daily backup window."
   }
 }
 
@@ -272,8 +286,8 @@ variable "log_retention_days" {
   nullable    = false
 
   validation {
-    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
-    error_message = "log_retention_days must be one of CloudWatch Logs' values: 0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (got ${var.log_retention_days})."
+    condition     = contains(local.limits.log_retention_days, var.log_retention_days)
+    error_message = "[FSX-026] log_retention_days must be one of CloudWatch Logs' values: ${join(", ", local.limits.log_retention_days)} (got ${var.log_retention_days})."
   }
 }
 
@@ -288,7 +302,7 @@ variable "root_squash" {
 
   validation {
     condition     = var.root_squash == null || can(regex("^[0-9]{1,10}:[0-9]{1,10}$", var.root_squash))
-    error_message = "root_squash must be UID:GID, e.g. `65534:65534`."
+    error_message = "[FSX-027] root_squash must be UID:GID, e.g. `65534:65534`."
   }
 }
 
@@ -300,12 +314,12 @@ variable "no_squash_nids" {
 
   validation {
     condition     = alltrue([for nid in var.no_squash_nids : can(regex("^([0-9\\[\\]-]*\\.){3}([0-9\\[\\]-]*)@tcp$", nid))])
-    error_message = "Every no_squash_nids entry must be a Lustre NID such as `10.0.1.6@tcp` or `10.0.[2-10].[1-255]@tcp`."
+    error_message = "[FSX-028] Every no_squash_nids entry must be a Lustre NID such as `10.0.1.6@tcp` or `10.0.[2-10].[1-255]@tcp`."
   }
 
   validation {
     condition     = length(var.no_squash_nids) == 0 || var.root_squash != null
-    error_message = "no_squash_nids needs root_squash."
+    error_message = "[FSX-029] no_squash_nids needs root_squash."
   }
 }
 
@@ -345,32 +359,32 @@ variable "data_repository_associations" {
 
   validation {
     condition     = length(var.data_repository_associations) == 0 || var.deployment_type == "PERSISTENT_2"
-    error_message = "data_repository_associations are only supported by this module for PERSISTENT_2."
+    error_message = "[FSX-030] data_repository_associations are only supported by this module for PERSISTENT_2."
   }
 
   validation {
-    condition     = length(var.data_repository_associations) <= 8
-    error_message = "A file system takes at most 8 data repository associations."
+    condition     = length(var.data_repository_associations) <= local.limits.max_data_repository_associations
+    error_message = "[FSX-031] A file system takes at most ${local.limits.max_data_repository_associations} data repository associations (got ${length(var.data_repository_associations)})."
   }
 
   validation {
     condition     = alltrue([for k in keys(var.data_repository_associations) : can(regex("^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$", k))])
-    error_message = "data_repository_associations keys must be 1-63 letters, digits, '_' or '-' (they become tag values and addresses)."
+    error_message = "[FSX-032] data_repository_associations keys must be 1-63 letters, digits, '_' or '-' (they become tag values and addresses)."
   }
 
   validation {
-    condition     = alltrue([for d in values(var.data_repository_associations) : startswith(d.file_system_path, "/") && length(d.file_system_path) <= 4096 && (d.file_system_path == "/" || !endswith(d.file_system_path, "/"))])
-    error_message = "Every file_system_path must start with '/' (e.g. `/datasets`), have no trailing '/' and be at most 4096 characters."
+    condition     = alltrue([for d in values(var.data_repository_associations) : startswith(d.file_system_path, "/") && length(d.file_system_path) <= local.limits.file_system_path_max_length && (d.file_system_path == "/" || !endswith(d.file_system_path, "/"))])
+    error_message = "[FSX-033] Every file_system_path must start with '/' (e.g. `/datasets`), have no trailing '/' and be at most 4096 characters."
   }
 
   validation {
     condition     = alltrue([for d in values(var.data_repository_associations) : can(regex("^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$", d.data_repository_path)) && length(d.data_repository_path) <= 4357])
-    error_message = "Every data_repository_path must be an S3 URL `s3://bucket[/prefix/]`."
+    error_message = "[FSX-034] Every data_repository_path must be an S3 URL `s3://bucket[/prefix/]`."
   }
 
   validation {
-    condition     = alltrue([for d in values(var.data_repository_associations) : d.imported_file_chunk_size_mib >= 1 && d.imported_file_chunk_size_mib <= 512000 && floor(d.imported_file_chunk_size_mib) == d.imported_file_chunk_size_mib])
-    error_message = "imported_file_chunk_size_mib must be a whole number from 1 to 512000."
+    condition     = alltrue([for d in values(var.data_repository_associations) : d.imported_file_chunk_size_mib >= local.limits.imported_file_chunk_size_mib.min && d.imported_file_chunk_size_mib <= local.limits.imported_file_chunk_size_mib.max && floor(d.imported_file_chunk_size_mib) == d.imported_file_chunk_size_mib])
+    error_message = "[FSX-035] imported_file_chunk_size_mib must be a whole number from 1 to 512000."
   }
 
   validation {
@@ -380,7 +394,7 @@ variable "data_repository_associations" {
         alltrue([for e in events : contains(["NEW", "CHANGED", "DELETED"], e)]) && length(distinct(events)) == length(events)
       ]
     ]))
-    error_message = "import_events and export_events take distinct values from `NEW`, `CHANGED`, `DELETED`."
+    error_message = "[FSX-036] import_events and export_events take distinct values from `NEW`, `CHANGED`, `DELETED`."
   }
 
   validation {
@@ -390,7 +404,7 @@ variable "data_repository_associations" {
         k1 == k2 || (a.file_system_path != b.file_system_path && !startswith("${b.file_system_path}/", "${a.file_system_path}/") && a.file_system_path != "/" && b.file_system_path != "/")
       ]
     ]))
-    error_message = "data_repository_associations file_system_path values must not overlap (no path inside another, and '/' only for a single association)."
+    error_message = "[FSX-037] data_repository_associations file_system_path values must not overlap (no path inside another, and '/' only for a single association)."
   }
 }
 

@@ -18,6 +18,8 @@ data "aws_vpc" "this" {
 locals {
   # Single source of the EFA table: also read by the Python config rules and scripts/preflight.py.
   efa_max_interfaces = jsondecode(file("${path.module}/efa_instance_types.json")).max_efa_interfaces
+  # AWS limits the variable validations check; the Python config reads the same file.
+  limits = jsondecode(file("${path.module}/limits.json"))
 
   region     = data.aws_region.this.name
   account_id = data.aws_caller_identity.this.account_id

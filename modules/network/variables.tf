@@ -8,7 +8,7 @@ variable "name" {
 
   validation {
     condition     = can(regex("^[a-z][a-z0-9-]{1,38}[a-z0-9]$", var.name))
-    error_message = "name must match ^[a-z][a-z0-9-]{1,38}[a-z0-9]$ (3-40 characters, lower-case letters, digits and '-', starting with a letter)."
+    error_message = "[NET-001] name must match ^[a-z][a-z0-9-]{1,38}[a-z0-9]$ (3-40 characters, lower-case letters, digits and '-', starting with a letter)."
   }
 }
 
@@ -37,12 +37,12 @@ variable "existing_vpc_id" {
 
   validation {
     condition     = var.create_vpc || var.existing_vpc_id != null
-    error_message = "existing_vpc_id is required when create_vpc is false."
+    error_message = "[NET-002] existing_vpc_id is required when create_vpc is false."
   }
 
   validation {
     condition     = var.existing_vpc_id == null ? true : can(regex("^vpc-[0-9a-f]{8,17}$", var.existing_vpc_id))
-    error_message = "existing_vpc_id must look like vpc-0123456789abcdef0."
+    error_message = "[NET-003] existing_vpc_id must look like vpc-0123456789abcdef0."
   }
 }
 
@@ -54,12 +54,12 @@ variable "existing_private_subnet_ids" {
 
   validation {
     condition     = alltrue([for az, id in var.existing_private_subnet_ids : can(regex("^[a-z]{2,4}[0-9]-az[0-9]+$", az)) && can(regex("^subnet-[0-9a-f]{8,17}$", id))])
-    error_message = "existing_private_subnet_ids must map AZ IDs (like usw2-az1) to subnet IDs (like subnet-0123456789abcdef0)."
+    error_message = "[NET-004] existing_private_subnet_ids must map AZ IDs (like usw2-az1) to subnet IDs (like subnet-0123456789abcdef0)."
   }
 
   validation {
     condition     = var.create_vpc || !(var.closed_network || var.interface_endpoints_enabled) || length(var.existing_private_subnet_ids) > 0
-    error_message = "existing_private_subnet_ids must not be empty when create_vpc is false and interface endpoints are created (closed_network or interface_endpoints_enabled)."
+    error_message = "[NET-005] existing_private_subnet_ids must not be empty when create_vpc is false and interface endpoints are created (closed_network or interface_endpoints_enabled)."
   }
 }
 
@@ -70,17 +70,17 @@ variable "vpc_cidr" {
 
   validation {
     condition     = !var.create_vpc || var.vpc_cidr != null
-    error_message = "vpc_cidr is required when create_vpc is true."
+    error_message = "[NET-006] vpc_cidr is required when create_vpc is true."
   }
 
   validation {
     condition = var.vpc_cidr == null ? true : try(
       cidrhost(var.vpc_cidr, 0) == split("/", var.vpc_cidr)[0] &&
-      tonumber(split("/", var.vpc_cidr)[1]) >= 16 &&
-      tonumber(split("/", var.vpc_cidr)[1]) <= 28,
+      tonumber(split("/", var.vpc_cidr)[1]) >= local.limits.cidr_prefix_length.min &&
+      tonumber(split("/", var.vpc_cidr)[1]) <= local.limits.cidr_prefix_length.max,
       false
     )
-    error_message = "vpc_cidr must be a valid IPv4 network address in CIDR notation with a prefix length from /16 to /28 (e.g. 10.0.0.0/16)."
+    error_message = "[NET-007] vpc_cidr must be a valid IPv4 network address in CIDR notation with a prefix length from /16 to /28 (e.g. 10.0.0.0/16)."
   }
 }
 
@@ -92,20 +92,20 @@ variable "private_subnets" {
 
   validation {
     condition     = alltrue([for az in keys(var.private_subnets) : can(regex("^[a-z]{2,4}[0-9]-az[0-9]+$", az))])
-    error_message = "private_subnets keys must be AZ IDs like usw2-az1 (^[a-z]{2,4}[0-9]-az[0-9]+$), not AZ names like us-west-2a."
+    error_message = "[NET-008] private_subnets keys must be AZ IDs like usw2-az1 (^[a-z]{2,4}[0-9]-az[0-9]+$), not AZ names like us-west-2a."
   }
 
   validation {
     condition = alltrue([for cidr in values(var.private_subnets) : try(
-      cidrhost(cidr, 0) == split("/", cidr)[0] && tonumber(split("/", cidr)[1]) >= 16 && tonumber(split("/", cidr)[1]) <= 28,
+      cidrhost(cidr, 0) == split("/", cidr)[0] && tonumber(split("/", cidr)[1]) >= local.limits.cidr_prefix_length.min && tonumber(split("/", cidr)[1]) <= local.limits.cidr_prefix_length.max,
       false
     )])
-    error_message = "private_subnets values must be IPv4 network addresses in CIDR notation with a prefix length from /16 to /28 (e.g. 10.0.0.0/20)."
+    error_message = "[NET-009] private_subnets values must be IPv4 network addresses in CIDR notation with a prefix length from /16 to /28 (e.g. 10.0.0.0/20)."
   }
 
   validation {
     condition     = !var.create_vpc || length(var.private_subnets) > 0
-    error_message = "private_subnets must contain at least one AZ ID -> CIDR entry when create_vpc is true."
+    error_message = "[NET-010] private_subnets must contain at least one AZ ID -> CIDR entry when create_vpc is true."
   }
 
   validation {
@@ -114,7 +114,7 @@ variable "private_subnets" {
       tonumber(split("/", cidr)[1]) >= tonumber(split("/", var.vpc_cidr)[1]) &&
       cidrhost("${split("/", cidr)[0]}/${split("/", var.vpc_cidr)[1]}", 0) == cidrhost(var.vpc_cidr, 0)
     ]), true)
-    error_message = "Every private and public subnet CIDR must lie inside vpc_cidr."
+    error_message = "[NET-011] Every private and public subnet CIDR must lie inside vpc_cidr."
   }
 
   validation {
@@ -126,14 +126,14 @@ variable "private_subnets" {
         )
       ]
     ])), true)
-    error_message = "Private and public subnet CIDRs must not overlap each other."
+    error_message = "[NET-012] Private and public subnet CIDRs must not overlap each other."
   }
 
   validation {
     condition = length(distinct([
       for az in concat(keys(var.private_subnets), keys(var.public_subnets)) : try(regex("^([a-z]{2,4}[0-9])-az", az)[0], az)
     ])) <= 1
-    error_message = "All private and public subnet AZ IDs must belong to the same region (same prefix, e.g. usw2-az1, usw2-az2)."
+    error_message = "[NET-013] All private and public subnet AZ IDs must belong to the same region (same prefix, e.g. usw2-az1, usw2-az2)."
   }
 }
 
@@ -145,15 +145,15 @@ variable "public_subnets" {
 
   validation {
     condition     = alltrue([for az in keys(var.public_subnets) : can(regex("^[a-z]{2,4}[0-9]-az[0-9]+$", az))])
-    error_message = "public_subnets keys must be AZ IDs like usw2-az1 (^[a-z]{2,4}[0-9]-az[0-9]+$), not AZ names like us-west-2a."
+    error_message = "[NET-014] public_subnets keys must be AZ IDs like usw2-az1 (^[a-z]{2,4}[0-9]-az[0-9]+$), not AZ names like us-west-2a."
   }
 
   validation {
     condition = alltrue([for cidr in values(var.public_subnets) : try(
-      cidrhost(cidr, 0) == split("/", cidr)[0] && tonumber(split("/", cidr)[1]) >= 16 && tonumber(split("/", cidr)[1]) <= 28,
+      cidrhost(cidr, 0) == split("/", cidr)[0] && tonumber(split("/", cidr)[1]) >= local.limits.cidr_prefix_length.min && tonumber(split("/", cidr)[1]) <= local.limits.cidr_prefix_length.max,
       false
     )])
-    error_message = "public_subnets values must be IPv4 network addresses in CIDR notation with a prefix length from /16 to /28 (e.g. 10.0.240.0/24)."
+    error_message = "[NET-015] public_subnets values must be IPv4 network addresses in CIDR notation with a prefix length from /16 to /28 (e.g. 10.0.240.0/24)."
   }
 }
 
@@ -165,17 +165,17 @@ variable "nat_gateway_mode" {
 
   validation {
     condition     = contains(["none", "single", "per_az"], var.nat_gateway_mode)
-    error_message = "nat_gateway_mode must be one of: none, single, per_az."
+    error_message = "[NET-016] nat_gateway_mode must be one of: none, single, per_az."
   }
 
   validation {
     condition     = !var.create_vpc || var.nat_gateway_mode == "none" || length(var.public_subnets) > 0
-    error_message = "nat_gateway_mode single or per_az needs at least one entry in public_subnets (NAT gateways live in public subnets)."
+    error_message = "[NET-017] nat_gateway_mode single or per_az needs at least one entry in public_subnets (NAT gateways live in public subnets)."
   }
 
   validation {
     condition     = !var.create_vpc || var.nat_gateway_mode != "per_az" || alltrue([for az in keys(var.private_subnets) : contains(keys(var.public_subnets), az)])
-    error_message = "nat_gateway_mode per_az needs a public subnet in every AZ that has a private subnet (missing: ${join(", ", [for az in sort(keys(var.private_subnets)) : az if !contains(keys(var.public_subnets), az)])})."
+    error_message = "[NET-018] nat_gateway_mode per_az needs a public subnet in every AZ that has a private subnet (missing: ${join(", ", [for az in sort(keys(var.private_subnets)) : az if !contains(keys(var.public_subnets), az)])})."
   }
 }
 
@@ -187,7 +187,7 @@ variable "closed_network" {
 
   validation {
     condition     = !var.closed_network || (var.nat_gateway_mode == "none" && length(var.public_subnets) == 0)
-    error_message = "closed_network = true requires nat_gateway_mode = \"none\" and no public_subnets."
+    error_message = "[NET-019] closed_network = true requires nat_gateway_mode = \"none\" and no public_subnets."
   }
 }
 
@@ -230,22 +230,22 @@ variable "interface_endpoint_services" {
 
   validation {
     condition     = alltrue([for svc in var.interface_endpoint_services : can(regex("^[a-z0-9][a-z0-9.-]*[a-z0-9]$", svc))])
-    error_message = "interface_endpoint_services entries must be service short names like ecr.api or sagemaker.runtime (lower-case letters, digits, '.', '-')."
+    error_message = "[NET-020] interface_endpoint_services entries must be service short names like ecr.api or sagemaker.runtime (lower-case letters, digits, '.', '-')."
   }
 
   validation {
     condition     = alltrue([for svc in var.interface_endpoint_services : !startswith(svc, "com.amazonaws.")])
-    error_message = "interface_endpoint_services takes short names (ecr.api), not full service names (com.amazonaws.<region>.ecr.api): the module adds the prefix for the current region."
+    error_message = "[NET-021] interface_endpoint_services takes short names (ecr.api), not full service names (com.amazonaws.<region>.ecr.api): the module adds the prefix for the current region."
   }
 
   validation {
     condition     = length(distinct(var.interface_endpoint_services)) == length(var.interface_endpoint_services)
-    error_message = "interface_endpoint_services must not contain duplicates."
+    error_message = "[NET-022] interface_endpoint_services must not contain duplicates."
   }
 
   validation {
     condition     = !contains(var.interface_endpoint_services, "s3")
-    error_message = "interface_endpoint_services must not contain s3: the module always creates the S3 gateway endpoint."
+    error_message = "[NET-023] interface_endpoint_services must not contain s3: the module always creates the S3 gateway endpoint."
   }
 }
 
@@ -260,8 +260,8 @@ variable "flow_logs_retention_days" {
   nullable    = false
 
   validation {
-    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.flow_logs_retention_days)
-    error_message = "flow_logs_retention_days must be one of CloudWatch Logs' retention values: 0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+    condition     = contains(local.limits.log_retention_days, var.flow_logs_retention_days)
+    error_message = "[NET-024] flow_logs_retention_days must be one of CloudWatch Logs' retention values: ${join(", ", local.limits.log_retention_days)} (got ${var.flow_logs_retention_days})."
   }
 }
 
@@ -272,7 +272,7 @@ variable "kms_key_arn" {
 
   validation {
     condition     = var.kms_key_arn == null ? true : can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.kms_key_arn))
-    error_message = "kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>); alias ARNs are not accepted by CloudWatch Logs."
+    error_message = "[NET-025] kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>); alias ARNs are not accepted by CloudWatch Logs."
   }
 }
 
@@ -299,26 +299,26 @@ variable "placement_groups" {
 
   validation {
     condition     = alltrue([for k in keys(var.placement_groups) : can(regex("^[a-z0-9][a-z0-9-]{0,62}$", k))])
-    error_message = "placement_groups keys must be 1-63 characters of lower-case letters, digits and '-', starting with a letter or digit."
+    error_message = "[NET-026] placement_groups keys must be 1-63 characters of lower-case letters, digits and '-', starting with a letter or digit."
   }
 
   validation {
     condition     = alltrue([for pg in values(var.placement_groups) : contains(["cluster", "partition", "spread"], pg.strategy)])
-    error_message = "placement_groups[*].strategy must be one of: cluster, partition, spread."
+    error_message = "[NET-027] placement_groups[*].strategy must be one of: cluster, partition, spread."
   }
 
   validation {
     condition = alltrue([for pg in values(var.placement_groups) : pg.partition_count == null ? true : (
-      pg.strategy == "partition" && pg.partition_count >= 1 && pg.partition_count <= 7 && floor(pg.partition_count) == pg.partition_count
+      pg.strategy == "partition" && pg.partition_count >= local.limits.placement_group_partition_count.min && pg.partition_count <= local.limits.placement_group_partition_count.max && floor(pg.partition_count) == pg.partition_count
     )])
-    error_message = "placement_groups[*].partition_count is only valid with strategy partition and must be a whole number from 1 to 7."
+    error_message = "[NET-028] placement_groups[*].partition_count is only valid with strategy partition and must be a whole number from 1 to 7."
   }
 
   validation {
     condition = alltrue([for pg in values(var.placement_groups) : pg.spread_level == null ? true : (
       pg.strategy == "spread" && contains(["host", "rack"], pg.spread_level)
     )])
-    error_message = "placement_groups[*].spread_level is only valid with strategy spread and must be host or rack (host only on Outposts)."
+    error_message = "[NET-029] placement_groups[*].spread_level is only valid with strategy spread and must be host or rack (host only on Outposts)."
   }
 }
 
@@ -343,32 +343,32 @@ variable "efa_launch_templates" {
 
   validation {
     condition     = alltrue([for k in keys(var.efa_launch_templates) : can(regex("^[a-z0-9][a-z0-9-]{0,62}$", k))])
-    error_message = "efa_launch_templates keys must be 1-63 characters of lower-case letters, digits and '-', starting with a letter or digit."
+    error_message = "[NET-030] efa_launch_templates keys must be 1-63 characters of lower-case letters, digits and '-', starting with a letter or digit."
   }
 
   validation {
     condition     = alltrue([for lt in values(var.efa_launch_templates) : contains(keys(local.efa_max_interfaces), lt.instance_type)])
-    error_message = "efa_launch_templates[*].instance_type must be one of the EFA instance types in efa_instance_types.json: ${join(", ", sort(keys(local.efa_max_interfaces)))}."
+    error_message = "[NET-031] efa_launch_templates[*].instance_type must be one of the EFA instance types in efa_instance_types.json: ${join(", ", sort(keys(local.efa_max_interfaces)))}."
   }
 
   validation {
     condition     = alltrue([for lt in values(var.efa_launch_templates) : lt.placement_group == null ? true : contains(keys(var.placement_groups), lt.placement_group)])
-    error_message = "efa_launch_templates[*].placement_group must be a key of placement_groups (known: ${length(var.placement_groups) == 0 ? "none" : join(", ", sort(keys(var.placement_groups)))})."
+    error_message = "[NET-032] efa_launch_templates[*].placement_group must be a key of placement_groups (known: ${length(var.placement_groups) == 0 ? "none" : join(", ", sort(keys(var.placement_groups)))})."
   }
 
   validation {
     condition     = alltrue([for lt in values(var.efa_launch_templates) : lt.image_id == null ? true : can(regex("^ami-[0-9a-f]{8,17}$", lt.image_id))])
-    error_message = "efa_launch_templates[*].image_id must look like ami-0123456789abcdef0."
+    error_message = "[NET-033] efa_launch_templates[*].image_id must look like ami-0123456789abcdef0."
   }
 
   validation {
-    condition     = alltrue([for lt in values(var.efa_launch_templates) : lt.root_volume_size_gb >= 8 && lt.root_volume_size_gb <= 16384 && floor(lt.root_volume_size_gb) == lt.root_volume_size_gb])
-    error_message = "efa_launch_templates[*].root_volume_size_gb must be a whole number from 8 to 16384 (gp3 limit)."
+    condition     = alltrue([for lt in values(var.efa_launch_templates) : lt.root_volume_size_gb >= local.limits.root_volume_size_gb.min && lt.root_volume_size_gb <= local.limits.root_volume_size_gb.max && floor(lt.root_volume_size_gb) == lt.root_volume_size_gb])
+    error_message = "[NET-034] efa_launch_templates[*].root_volume_size_gb must be a whole number from 8 to 16384 (gp3 limit)."
   }
 
   validation {
-    condition     = alltrue([for lt in values(var.efa_launch_templates) : lt.http_put_response_hop_limit >= 1 && lt.http_put_response_hop_limit <= 64 && floor(lt.http_put_response_hop_limit) == lt.http_put_response_hop_limit])
-    error_message = "efa_launch_templates[*].http_put_response_hop_limit must be a whole number from 1 to 64."
+    condition     = alltrue([for lt in values(var.efa_launch_templates) : lt.http_put_response_hop_limit >= local.limits.http_put_response_hop_limit.min && lt.http_put_response_hop_limit <= local.limits.http_put_response_hop_limit.max && floor(lt.http_put_response_hop_limit) == lt.http_put_response_hop_limit])
+    error_message = "[NET-035] efa_launch_templates[*].http_put_response_hop_limit must be a whole number from 1 to 64."
   }
 }
 
@@ -380,6 +380,6 @@ variable "root_device_name" {
 
   validation {
     condition     = contains(["/dev/xvda", "/dev/sda1"], var.root_device_name)
-    error_message = "root_device_name must be /dev/xvda or /dev/sda1."
+    error_message = "[NET-036] root_device_name must be /dev/xvda or /dev/sda1."
   }
 }

@@ -9,6 +9,9 @@ locals {
   partition  = data.aws_partition.current.partition
   region     = data.aws_region.current.id
 
+  # S3 limits the variable validations check; the Python config reads the same file.
+  limits = jsondecode(file("${path.module}/limits.json"))
+
   # Resources use try(aws_kms_key.this[0].arn, var.kms_key_arn) directly: a plan scan (checkov) only
   # sees references to resources, not to locals, while the key ARN is still unknown.
   create_kms_key = var.kms_key_arn == null

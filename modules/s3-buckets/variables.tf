@@ -5,12 +5,12 @@ variable "name" {
 
   validation {
     condition     = can(regex("^[a-z0-9][a-z0-9-]{1,47}[a-z0-9]$", var.name))
-    error_message = "name must be 3-49 lowercase letters, digits or hyphens, starting and ending with a letter or digit (got \"${var.name}\")."
+    error_message = "[S3-001] name must be 3-49 lowercase letters, digits or hyphens, starting and ending with a letter or digit (got \"${var.name}\")."
   }
 
   validation {
-    condition     = !startswith(var.name, "xn--") && !startswith(var.name, "sthree-") && !startswith(var.name, "amzn-s3-demo-")
-    error_message = "S3 reserves bucket names starting with `xn--`, `sthree-` and `amzn-s3-demo-`."
+    condition     = !anytrue([for prefix in local.limits.reserved_bucket_prefixes : startswith(var.name, prefix)])
+    error_message = "[S3-002] S3 reserves bucket names starting with `xn--`, `sthree-` and `amzn-s3-demo-`."
   }
 }
 
@@ -41,39 +41,43 @@ variable "buckets" {
 
   validation {
     condition     = length(var.buckets) > 0
-    error_message = "buckets must name at least one data bucket."
+    error_message = "[S3-003] buckets must name at least one data bucket."
   }
 
   validation {
     condition     = alltrue([for k in keys(var.buckets) : can(regex("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", k))])
-    error_message = "buckets keys may only hold lowercase letters, digits and hyphens, and start and end with a letter or digit (got ${join(", ", keys(var.buckets))})."
+    error_message = "[S3-004] buckets keys may only hold lowercase letters, digits and hyphens, and start and end with a letter or digit (got ${join(", ", keys(var.buckets))})."
   }
 
   validation {
     condition     = alltrue([for k in keys(var.buckets) : k != "access-logs" && !endswith(k, "-replica")])
-    error_message = "buckets keys must not be `access-logs` or end in `-replica`: those names belong to the log and replica buckets."
+    error_message = "[S3-005] buckets keys must not be `access-logs` or end in `-replica`: those names belong to the log and replica buckets."
   }
 
   validation {
-    condition     = alltrue([for k in keys(var.buckets) : length("${var.name}-${k}") <= 63])
-    error_message = "Every bucket name `<name>-<key>` must be at most 63 characters."
+    condition     = alltrue([for k in keys(var.buckets) : length("${var.name}-${k}") <= local.limits.bucket_name_max_length])
+    error_message = "[S3-006] Every bucket name `<name>-<key>` must be at most 63 characters."
   }
 
   validation {
-    condition     = !try(var.replication.enabled, false) || alltrue([for k, b in var.buckets : length("${var.name}-${k}-replica") <= 63 if b.replicate])
-    error_message = "With replication enabled, every replica bucket name `<name>-<key>-replica` must be at most 63 characters."
+    condition     = !try(var.replication.enabled, false) || alltrue([for k, b in var.buckets : length("${var.name}-${k}-replica") <= local.limits.bucket_name_max_length if b.replicate])
+    error_message = "[S3-007] With replication enabled, every replica bucket name `<name>-<key>-replica` must be at most 63 characters."
   }
 
   validation {
     condition = alltrue([for k in keys(var.buckets) : !anytrue([
-      for suffix in ["-s3alias", "--ol-s3", "--x-s3", "--table-s3"] : endswith("${var.name}-${k}", suffix)
+      for suffix in local.limits.reserved_bucket_suffixes : endswith("${var.name}-${k}", suffix)
     ])])
-    error_message = "S3 reserves bucket names ending in `-s3alias`, `--ol-s3`, `--x-s3` and `--table-s3`."
+    error_message = "[S3-008] S3 reserves bucket names ending in `-s3alias`, `--ol-s3`, `--x-s3` and `--table-s3`."
   }
 
   validation {
-    condition     = alltrue([for b in values(var.buckets) : b.noncurrent_version_expiration_days >= 1 && floor(b.noncurrent_version_expiration_days) == b.noncurrent_version_expiration_days])
-    error_message = "noncurrent_version_expiration_days must be a whole number of days >= 1."
+    condition = alltrue([for b in values(var.buckets) :
+      b.noncurrent_version_expiration_days >= local.limits.noncurrent_version_expiration_days.min &&
+      b.noncurrent_version_expiration_days <= local.limits.noncurrent_version_expiration_days.max &&
+      floor(b.noncurrent_version_expiration_days) == b.noncurrent_version_expiration_days
+    ])
+    error_message = "[S3-009] noncurrent_version_expiration_days must be a whole number of days from ${local.limits.noncurrent_version_expiration_days.min} to ${local.limits.noncurrent_version_expiration_days.max}."
   }
 }
 
@@ -84,7 +88,7 @@ variable "kms_key_arn" {
 
   validation {
     condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.kms_key_arn))
-    error_message = "kms_key_arn must be a KMS key ARN (`arn:aws:kms:<region>:<account>:key/<id>`), not an alias."
+    error_message = "[S3-010] kms_key_arn must be a KMS key ARN (`arn:aws:kms:<region>:<account>:key/<id>`), not an alias."
   }
 }
 
@@ -96,7 +100,7 @@ variable "access_log_retention_days" {
 
   validation {
     condition     = var.access_log_retention_days >= 1 && floor(var.access_log_retention_days) == var.access_log_retention_days
-    error_message = "access_log_retention_days must be a whole number of days >= 1."
+    error_message = "[S3-011] access_log_retention_days must be a whole number of days >= 1."
   }
 }
 
@@ -122,7 +126,7 @@ variable "abort_incomplete_multipart_days" {
 
   validation {
     condition     = var.abort_incomplete_multipart_days >= 1 && floor(var.abort_incomplete_multipart_days) == var.abort_incomplete_multipart_days
-    error_message = "abort_incomplete_multipart_days must be a whole number of days >= 1."
+    error_message = "[S3-012] abort_incomplete_multipart_days must be a whole number of days >= 1."
   }
 }
 
@@ -137,12 +141,12 @@ variable "replication" {
 
   validation {
     condition     = !var.replication.enabled || var.replication.destination_region != null
-    error_message = "replication.destination_region is required when replication is enabled."
+    error_message = "[S3-013] replication.destination_region is required when replication is enabled."
   }
 
   validation {
     condition     = var.replication.destination_region == null || can(regex("^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]+$", coalesce(var.replication.destination_region, "-")))
-    error_message = "replication.destination_region must be a region name such as `us-east-2`."
+    error_message = "[S3-014] replication.destination_region must be a region name such as `us-east-2`."
   }
 }
 

@@ -315,8 +315,8 @@ run "scratch_2" {
   }
 
   assert {
-    condition     = output.aggregate_throughput_mbps == null
-    error_message = "aggregate throughput is null for SCRATCH_2."
+    condition     = output.aggregate_throughput_mbps == 2400 / 1024 * 200
+    error_message = "SCRATCH_2 aggregate throughput uses the 200 MB/s/TiB baseline from limits.json."
   }
 }
 
@@ -435,6 +435,78 @@ run "rejects_unknown_metadata_mode" {
     metadata_configuration = { mode = "MANUAL" }
   }
   expect_failures = [var.metadata_configuration]
+}
+
+run "rejects_user_provisioned_iops_below_automatic_level" {
+  command = plan
+  variables {
+    # 9600 GiB: AUTOMATIC mode gives 6000 metadata IOPS, so 3000 is below the floor (FSX-019).
+    metadata_configuration = { mode = "USER_PROVISIONED", iops = 3000 }
+  }
+  expect_failures = [var.storage_capacity_gib]
+}
+
+run "accepts_user_provisioned_iops_at_automatic_level" {
+  command = plan
+  variables {
+    metadata_configuration = { mode = "USER_PROVISIONED", iops = 6000 }
+  }
+  assert {
+    condition     = aws_fsx_lustre_file_system.protected[0].metadata_configuration[0].iops == 6000
+    error_message = "6000 IOPS at 9600 GiB is the AUTOMATIC level and allowed."
+  }
+}
+
+run "rejects_more_than_8_associations" {
+  command = plan
+  variables {
+    data_repository_associations = { for i in range(9) : "dra${i}" => {
+      file_system_path     = "/data${i}"
+      data_repository_path = "s3://llm-prod-storage-111111111111-datasets/${i}/"
+    } }
+  }
+  expect_failures = [var.data_repository_associations]
+}
+
+run "rejects_trailing_slash_in_file_system_path" {
+  command = plan
+  variables {
+    data_repository_associations = {
+      datasets = {
+        file_system_path     = "/datasets/"
+        data_repository_path = "s3://llm-prod-storage-111111111111-datasets/"
+      }
+    }
+  }
+  expect_failures = [var.data_repository_associations]
+}
+
+run "rejects_nested_file_system_paths" {
+  command = plan
+  variables {
+    data_repository_associations = {
+      datasets = {
+        file_system_path     = "/data"
+        data_repository_path = "s3://llm-prod-storage-111111111111-datasets/"
+      }
+      nested = {
+        file_system_path     = "/data/nested"
+        data_repository_path = "s3://llm-prod-storage-111111111111-datasets/nested/"
+      }
+    }
+  }
+  expect_failures = [var.data_repository_associations]
+}
+
+run "accepts_log_retention_0" {
+  command = plan
+  variables {
+    log_retention_days = 0
+  }
+  assert {
+    condition     = aws_cloudwatch_log_group.this.retention_in_days == 0
+    error_message = "0 (never expire) is a CloudWatch Logs retention value."
+  }
 }
 
 run "rejects_user_provisioned_metadata_with_scratch" {
