@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from llm_infra.config import Environment
+if (
+    TYPE_CHECKING
+):  # the config reads the label's tag keys, so the label must not import the config at run time
+    from llm_infra.config import Environment
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Read environment files: TOML -> merged over shared defaults -> validated ``Environment``.
 
 Every problem of every file is collected and reported together, one line each, as
-``<file>: <dotted.path>: <message> (got <value>)``. Nothing is written by this module.
+``<file>: <dotted.path>: [<rule id>] <message> (got <value>; allowed <what>)``. Nothing is written by this module.
 """
 
 from __future__ import annotations
@@ -19,7 +19,12 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from llm_infra.config.environment import Environment
+from llm_infra.config.types import Rule
 from llm_infra.paths import DEFAULTS_FILE_NAME
+
+_BOM = b"\xef\xbb\xbf"
+# Errors about the shape of the input, not a rule's value constraint: no rule id in front of them.
+_UNRULED = {"missing", "extra_forbidden"}
 
 _MAX_GOT = 80
 
@@ -48,14 +53,28 @@ def display_path(path: Path) -> str:
 
 
 def _read_toml(path: Path) -> tuple[dict[str, Any] | None, str | None]:
+    label = display_path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as error:
-        return None, f"{display_path(path)}: cannot read file: {error.strerror}"
+        return None, f"{label}: cannot read file: {error.strerror or error}"
+    if raw.startswith(_BOM):
+        return None, f"{label}: starts with a byte-order mark (allowed: UTF-8 without a byte-order mark)"
+    if b"\x00" in raw:
+        offset = raw.index(b"\x00")
+        return None, f"{label}: not a text file: NUL byte at offset {offset} (allowed: UTF-8 TOML text)"
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        byte = raw[error.start : error.start + 1].hex()
+        return None, (
+            f"{label}: not UTF-8 text: byte 0x{byte} at offset {error.start} cannot be decoded "
+            "(allowed: UTF-8 without a byte-order mark)"
+        )
     try:
         return tomllib.loads(text), None
     except tomllib.TOMLDecodeError as error:
-        return None, f"{display_path(path)}: TOML syntax error: {error}"
+        return None, f"{label}: TOML syntax error: {error}"
 
 
 def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -115,6 +134,63 @@ def _model_at(loc: Sequence[str | int]) -> type[BaseModel] | None:
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
+def _rule_id_at(loc: Sequence[str | int], on_key: bool) -> str | None:
+    """The id of the deepest field along ``loc`` that carries ``Rule`` metadata (its key id for key errors)."""
+    current: Any = Environment
+    found: str | None = None
+    for index, part in enumerate(loc):
+        current = _unwrap(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(str(part))
+            if field is None:
+                return found
+            for meta in field.metadata:
+                if isinstance(meta, Rule):
+                    is_key = on_key and index == len(loc) - 2
+                    found = (meta.key or meta.id) if is_key else meta.id
+            current = field.annotation
+        elif typing.get_origin(current) in (dict, Mapping):
+            current = typing.get_args(current)[1]
+        elif typing.get_origin(current) in (list, tuple):
+            current = typing.get_args(current)[0]
+        else:
+            return found
+    return found
+
+
+def _allowed_from(error: Mapping[str, Any]) -> str | None:
+    """What pydantic's own constraint errors allow, from their context."""
+    ctx = error.get("ctx") or {}
+    if "allowed" in ctx:
+        return str(ctx["allowed"])
+    kind = error["type"]
+    if kind == "literal_error":
+        return str(ctx.get("expected"))
+    bounds = {
+        "greater_than_equal": f">= {ctx.get('ge')}",
+        "greater_than": f"> {ctx.get('gt')}",
+        "less_than_equal": f"<= {ctx.get('le')}",
+        "less_than": f"< {ctx.get('lt')}",
+        "string_too_long": f"at most {ctx.get('max_length')} characters",
+        "string_too_short": f"at least {ctx.get('min_length')} characters",
+        "string_pattern_mismatch": f"matching {ctx.get('pattern')}",
+    }
+    return bounds.get(kind)
+
+
+_MESSAGES = {
+    "literal_error": "not one of the allowed values",
+    "greater_than_equal": "out of range",
+    "greater_than": "out of range",
+    "less_than_equal": "out of range",
+    "less_than": "out of range",
+    "string_too_long": "too long",
+    "string_too_short": "too short",
+    "string_pattern_mismatch": "invalid format",
+    "finite_number": "not a finite number",
+}
+
+
 def _got(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= _MAX_GOT else text[: _MAX_GOT - 3] + "..."
@@ -124,30 +200,45 @@ def _dotted(loc: Iterable[str | int]) -> str:
     return ".".join(str(part) for part in loc) or "(top level)"
 
 
-def _describe(error: Mapping[str, Any]) -> list[tuple[tuple[str | int, ...], str, Any, bool]]:
-    """Turn one pydantic error into (loc, message, got, show_got) tuples."""
-    loc = tuple(part for part in error["loc"] if part != "[key]")
+Problem = tuple[tuple[str | int, ...], str, Any, bool, str | None]
+
+
+def _describe(error: Mapping[str, Any]) -> list[Problem]:
+    """Turn one pydantic error into (loc, message, got, show_got, allowed) tuples; messages carry the rule id."""
+    raw_loc = tuple(error["loc"])
+    on_key = "[key]" in raw_loc
+    loc = tuple(part for part in raw_loc if part != "[key]")
     kind = error["type"]
     if kind == "config_rules":
         return [
             (
                 loc + tuple(problem["path"].split(".")),
-                problem["message"],
+                f"[{problem['id']}] {problem['message']}",
                 problem["got"],
                 problem["got"] is not None,
+                problem.get("allowed"),
             )
             for problem in error["ctx"]["problems"]
         ]
     if kind == "missing":
-        return [(loc, "required key is missing", None, False)]
+        return [(loc, "required key is missing", None, False, None)]
     if kind == "extra_forbidden":
         model = _model_at(loc[:-1])
         allowed = sorted(model.model_fields) if model else []
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        return [(loc, f"unknown key (allowed: {', '.join(allowed)}{hint})", error["input"], True)]
-    message = str(error["msg"]).removeprefix("Value error, ")
-    return [(loc, message, error["input"], True)]
+        return [(loc, f"unknown key{hint}", error["input"], True, ", ".join(allowed))]
+    message = _MESSAGES.get(kind) or str(error["msg"]).removeprefix("Value error, ")
+    rule_id = _rule_id_at(loc, on_key) if kind not in _UNRULED else None
+    if rule_id is not None:
+        message = f"[{rule_id}] {message}"
+    return [(loc, message, error["input"], True, _allowed_from(error))]
+
+
+def format_problem(where: str, path: str, message: str, got: str | None, allowed: str | None) -> str:
+    """``where: path: message (got X; allowed Y)`` — the one format of every config problem."""
+    details = "; ".join(part for part in (got and f"got {got}", allowed and f"allowed {allowed}") if part)
+    return f"{where}: {path}: {message}" + (f" ({details})" if details else "")
 
 
 def load_environment(path: Path, defaults: Mapping[str, Any], defaults_label: str | None) -> Environment:
@@ -159,7 +250,9 @@ def load_environment(path: Path, defaults: Mapping[str, Any], defaults_label: st
     problems: list[str] = []
     if "name" in data:
         problems.append(
-            f"{label}: name: the environment name is the file name; remove this key (got {_got(data['name'])})"
+            format_problem(
+                label, "name", "the environment name is the file name", _got(data["name"]), "no such key"
+            )
         )
     merged = deep_merge(defaults, data)
     merged["name"] = path.stem
@@ -167,17 +260,24 @@ def load_environment(path: Path, defaults: Mapping[str, Any], defaults_label: st
         environment = Environment.model_validate(merged)
     except ValidationError as error:
         for raw in error.errors(include_url=False):
-            for loc, message, got, show_got in _describe(raw):
+            for loc, message, got, show_got, allowed in _describe(raw):
                 if loc[:1] == ("name",):
                     problems.append(
-                        f"{label}: name: file name '{path.stem}' is not a valid environment name: {message}"
+                        format_problem(
+                            label,
+                            "name",
+                            f"file name '{path.stem}' is not a valid environment name: {message}",
+                            None,
+                            allowed,
+                        )
                     )
                     continue
                 where = label
                 if not _contains(data, loc) and defaults_label and _contains(defaults, loc):
                     where = f"{label} (value from {defaults_label})"
-                suffix = f" (got {_got(got)})" if show_got else ""
-                problems.append(f"{where}: {_dotted(loc)}: {message}{suffix}")
+                problems.append(
+                    format_problem(where, _dotted(loc), message, _got(got) if show_got else None, allowed)
+                )
         raise ConfigError(problems) from None
     if problems:
         raise ConfigError(problems)
@@ -199,7 +299,11 @@ def load_environments(files: Sequence[Path], defaults_file: Path | None) -> list
     if defaults_file is not None and defaults_file.exists():
         loaded, problem = _read_toml(defaults_file)
         if problem is not None:
-            raise ConfigError([problem])
+            # Without the defaults every file would report spurious missing keys: report the defaults file and
+            # what each environment file can show on its own (unreadable, not UTF-8, TOML syntax).
+            problems.append(problem)
+            problems.extend(p for p in (_read_toml(path)[1] for path in files) if p is not None)
+            raise ConfigError(problems)
         defaults = loaded or {}
         defaults_label = display_path(defaults_file)
     if not files:

@@ -1,23 +1,35 @@
-"""Constrained scalar types shared by the config models. Messages say what is allowed."""
+"""Constrained scalar types shared by the config models. Messages say what is allowed.
+
+Every rule has an id (``NET-…``, ``FSX-…``, ``S3-…`` for rules the modules enforce too, ``CFG-…`` for rules only
+the config can check). A field-level rule carries its id as ``Rule`` metadata on the field; a cross-field rule
+passes it to ``rule()``. The loader prints the id in front of the message.
+"""
 
 from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, Strict
 from pydantic_core import PydanticCustomError
 
-# CloudWatch Logs accepts only these retention values (PutRetentionPolicy).
-LOG_RETENTION_DAYS = (
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-)  # fmt: skip
+from llm_infra.config.limits import AWS_MAX_INT, fsx_limits, network_limits
 
 
-def rule(path: str, message: str, got: Any) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Rule:
+    """Field metadata: the id of the rule a field's own constraints implement (``key`` for a mapping's keys)."""
+
+    id: str
+    key: str | None = None
+
+
+def rule(path: str, message: str, got: Any, *, id: str, allowed: str | None = None) -> dict[str, Any]:
     """One cross-field problem, addressed by a dotted path relative to the model that found it."""
-    return {"path": path, "message": message, "got": got}
+    return {"path": path, "message": message, "got": got, "id": id, "allowed": allowed}
 
 
 def violations(problems: list[dict[str, Any]]) -> PydanticCustomError:
@@ -29,12 +41,17 @@ def violations(problems: list[dict[str, Any]]) -> PydanticCustomError:
     )
 
 
+def invalid(kind: str, message: str, allowed: str) -> PydanticCustomError:
+    """A field-level problem; the loader shows ``allowed`` after the value that was given."""
+    return PydanticCustomError(kind, message, {"allowed": allowed})
+
+
 def _pattern(regex: str, what: str, example: str) -> AfterValidator:
     compiled = re.compile(regex)
 
     def check(value: str) -> str:
         if not compiled.fullmatch(value):
-            raise PydanticCustomError("pattern", f"not {what} (allowed: {example})")
+            raise invalid("pattern", f"not {what}", example)
         return value
 
     return AfterValidator(check)
@@ -44,8 +61,8 @@ def _cidr(value: str) -> str:
     try:
         network = ipaddress.IPv4Network(value, strict=True)
     except ValueError as error:
-        raise PydanticCustomError(
-            "cidr", f"not a valid IPv4 network in CIDR notation: {error} (allowed: e.g. '10.0.0.0/16')"
+        raise invalid(
+            "cidr", f"not a valid IPv4 network in CIDR notation: {error}", "e.g. '10.0.0.0/16'"
         ) from None
     return str(network)
 
@@ -84,15 +101,25 @@ Cidr = Annotated[str, AfterValidator(_cidr)]
 VpcId = Annotated[str, _pattern(r"vpc-[0-9a-f]{8,17}", "a VPC id", "'vpc-' and 8-17 hex digits")]
 SubnetId = Annotated[str, _pattern(r"subnet-[0-9a-f]{8,17}", "a subnet id", "'subnet-' and 8-17 hex digits")]
 
+# Strict scalars: TOML gives real booleans, integers and floats, so a string (or a boolean for a number) is a
+# mistake, never something to coerce ("no" is not false). Every integer has an upper bound: the field's own
+# AWS limit, or AWS_MAX_INT, so a 70-bit TOML integer is an error with the allowed range, not an overflow.
+StrictBool = Annotated[bool, Strict()]
+StrictInt = Annotated[int, Strict(), Field(le=AWS_MAX_INT)]
+# Floats additionally reject inf and nan; an int (``1000``) is a valid float.
+FiniteFloat = Annotated[float, Strict(), Field(allow_inf_nan=False)]
 
-def _retention(value: int) -> int:
-    if value not in LOG_RETENTION_DAYS:
-        raise PydanticCustomError(
-            "retention",
-            f"not a CloudWatch Logs retention (allowed: {', '.join(map(str, LOG_RETENTION_DAYS))})",
-        )
-    return value
+
+def _retention(module_limits: Callable[[], dict[str, Any]]) -> AfterValidator:
+    def check(value: int) -> int:
+        allowed = tuple(module_limits()["log_retention_days"])
+        if value not in allowed:
+            raise invalid("retention", "not a CloudWatch Logs retention", ", ".join(map(str, allowed)))
+        return value
+
+    return AfterValidator(check)
 
 
-RetentionDays = Annotated[int, AfterValidator(_retention)]
-PositiveInt = Annotated[int, Field(gt=0)]
+# CloudWatch Logs retention values (0 = never expire), each from its own module's limits file.
+NetworkRetentionDays = Annotated[int, Strict(), _retention(network_limits)]
+FsxRetentionDays = Annotated[int, Strict(), _retention(fsx_limits)]

@@ -32,7 +32,7 @@ def test_invalid_environment_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
-    assert lines[0].startswith(f"{files[1]}: network.vpc_cidr: not a valid IPv4 network")
+    assert lines[0].startswith(f"{files[1]}: network.vpc_cidr: [NET-007] not a valid IPv4 network")
     assert lines[1].startswith(f"{files[2]}: TOML syntax error: ")
     assert lines[-1] == "2 problem(s) found; nothing was written."
     assert result.stdout == ""
