@@ -23,6 +23,7 @@ from llm_infra.config.types import Rule
 from llm_infra.paths import DEFAULTS_FILE_NAME
 
 _BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # also the start of the UTF-32 marks
 # Errors about the shape of the input, not a rule's value constraint: no rule id in front of them.
 _UNRULED = {"missing", "extra_forbidden"}
 
@@ -60,6 +61,8 @@ def _read_toml(path: Path) -> tuple[dict[str, Any] | None, str | None]:
         return None, f"{label}: cannot read file: {error.strerror or error}"
     if raw.startswith(_BOM):
         return None, f"{label}: starts with a byte-order mark (allowed: UTF-8 without a byte-order mark)"
+    if raw.startswith(_UTF16_BOMS):
+        return None, f"{label}: is UTF-16 or UTF-32 text (allowed: UTF-8 without a byte-order mark)"
     if b"\x00" in raw:
         offset = raw.index(b"\x00")
         return None, f"{label}: not a text file: NUL byte at offset {offset} (allowed: UTF-8 TOML text)"
@@ -174,6 +177,14 @@ def _allowed_from(error: Mapping[str, Any]) -> str | None:
         "string_too_long": f"at most {ctx.get('max_length')} characters",
         "string_too_short": f"at least {ctx.get('min_length')} characters",
         "string_pattern_mismatch": f"matching {ctx.get('pattern')}",
+        "bool_type": "true or false",
+        "int_type": "an integer",
+        "float_type": "a number",
+        "finite_number": "a finite number",
+        "string_type": "a string",
+        "dict_type": "a table",
+        "tuple_type": "an array",
+        "list_type": "an array",
     }
     return bounds.get(kind)
 
@@ -188,6 +199,13 @@ _MESSAGES = {
     "string_too_short": "too short",
     "string_pattern_mismatch": "invalid format",
     "finite_number": "not a finite number",
+    "bool_type": "not a boolean",
+    "int_type": "not an integer",
+    "float_type": "not a number",
+    "string_type": "not a string",
+    "dict_type": "not a table",
+    "tuple_type": "not an array",
+    "list_type": "not an array",
 }
 
 

@@ -1,0 +1,238 @@
+"""One case per config rule id: the bad input, the dotted path it is reported at, the id and the message.
+
+``test_every_rule_id_has_a_case`` keeps the table complete: a new id in the config needs a row here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from pydantic import ValidationError
+
+from llm_infra.config.storage import StorageConfig
+from tests.unit.test_rule_parity import python_rule_ids
+
+Problems = Callable[..., list[str]]
+
+NET = 'vpc_cidr = "10.10.0.0/16"'
+PRIVATE = 'private_subnets = { usw2-az1 = "10.10.0.0/18", usw2-az2 = "10.10.64.0/18" }'
+PUBLIC = 'public_subnets = { usw2-az1 = "10.10.192.0/24", usw2-az2 = "10.10.193.0/24" }'
+THROUGHPUT = "per_unit_storage_throughput = 125"
+FSX = "[storage.fsx]"
+
+
+def net(extra: str) -> dict[str, str]:
+    return {NET: f"{NET}\n{extra}"}
+
+
+def fsx(extra: str) -> dict[str, str]:
+    return {THROUGHPUT: f"{THROUGHPUT}\n{extra}"}
+
+
+def storage(extra: str) -> dict[str, str]:
+    return {FSX: f"[storage]\n{extra}\n\n{FSX}"}
+
+
+def byo(subnets: str) -> dict[str, str]:
+    return {
+        NET: f'existing_vpc_id = "vpc-0123456789abcdef0"\n{subnets}',
+        f"{PRIVATE}\n": "",
+        f"{PUBLIC}\n": "",
+    }
+
+
+def scratch(extra: str = "") -> dict[str, str]:
+    return {THROUGHPUT: f'deployment_type = "SCRATCH_2"\n{extra}'}
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    path: str
+    message: str
+    replace: dict[str, str] = field(default_factory=dict)
+    append: str = ""
+    name: str = "dev"
+
+
+NINE_DRAS = "".join(
+    f"\n[storage.fsx.data_repository_associations.d{i}]\nfile_system_path = '/d{i}'\nbucket = 'datasets'\n"
+    for i in range(7)
+)
+
+CASES = [
+    Case("CFG-001", "network.existing_vpc_id", "set either vpc_cidr or existing_vpc_id, not both",
+         net('existing_vpc_id = "vpc-0123456789abcdef0"')),
+    Case("CFG-002", "network", "AZ ID usw2-az1 is not in region us-east-1",
+         {'account_id = "111111111111"': 'account_id = "111111111111"\nregion = "us-east-1"'}),
+    Case("CFG-003", "role_arn", "role is not in account 111111111111",
+         {'account_id = "111111111111"': 'account_id = "111111111111"\nrole_arn = "arn:aws:iam::999999999999:role/x"'}),
+    Case("CFG-004", "storage.fsx.az_id", "not one of the environment's AZ IDs (got 'usw2-az3'; allowed usw2-az1, usw2-az2)",
+         {'az_id = "usw2-az1"': 'az_id = "usw2-az3"'}),
+    Case("CFG-005", "storage.fsx.data_repository_associations.models.bucket", "unknown bucket (got 'models'; allowed",
+         append="\n[storage.fsx.data_repository_associations.models]\nfile_system_path = '/models'\nbucket = 'models'\n"),
+    Case("CFG-007", "tags.extra.aws:team", "the aws: prefix is reserved for AWS", append='\n[tags.extra]\n"aws:team" = "x"\n'),
+    Case("CFG-008", "tags.extra.Environment", "collides with a tag the label sets (got 'Environment'; allowed any key but "
+         "CostCenter, Environment, Layer, ManagedBy, Namespace, Owner, Project)",
+         append='\n[tags.extra]\nEnvironment = "prod"\n'),
+    Case("CFG-009", "state.noncurrent_version_expiration_days", "out of range (got 0; allowed >= 1)",
+         {'[state]': "[state]\nnoncurrent_version_expiration_days = 0"}),
+    Case("CFG-010", "storage.checkpoint_size_gib", "not a finite number (got inf; allowed a finite number)", storage("checkpoint_size_gib = inf")),
+    Case("CFG-011", "storage.replication.region", "must differ from the home region us-west-2",
+         append="\n[storage.replication]\nenabled = true\nregion = 'us-west-2'\n"),
+    Case("CFG-012", "account_id", "not a 12-digit AWS account id (got '1111'; allowed 12 digits)",
+         {'account_id = "111111111111"': 'account_id = "1111"'}),
+    Case("FSX-007", "storage.fsx.deployment_type", "not one of the allowed values (got 'PERSISTENT_1'",
+         fsx('deployment_type = "PERSISTENT_1"')),
+    Case("FSX-008", "storage.fsx.storage_capacity_gib",
+         "not an SSD capacity FSx accepts (got 3000; allowed 1200, 2400 or a multiple of 2400 GiB)",
+         {"storage_capacity_gib = 1200": "storage_capacity_gib = 3000"}),
+    Case("FSX-009", "storage.fsx.storage_capacity_gib", "comes in steps of 38400 GiB (got 1200; allowed a multiple of 38400)",
+         fsx("efa_enabled = true")),
+    Case("FSX-010", "storage.fsx.per_unit_storage_throughput",
+         "not allowed for PERSISTENT_2 (got 300; allowed 125, 250, 500, 1000 MB/s/TiB)",
+         {THROUGHPUT: "per_unit_storage_throughput = 300"}),
+    Case("FSX-011", "storage.fsx.per_unit_storage_throughput", "SCRATCH_2 takes no per-unit throughput",
+         {"storage_capacity_gib = 1200": 'deployment_type = "SCRATCH_2"\ndata_repository_associations = {}\n'
+          "storage_capacity_gib = 1200"}),
+    Case("FSX-014", "storage.fsx.data_compression", "not one of the allowed values (got 'GZIP'; allowed 'LZ4' or 'NONE')",
+         fsx('data_compression = "GZIP"')),
+    Case("FSX-015", "storage.fsx.metadata.mode", "not one of the allowed values (got 'AUTO'",
+         fsx('metadata = { mode = "AUTO" }')),
+    Case("FSX-016", "storage.fsx.metadata.iops", "USER_PROVISIONED needs iops", fsx('metadata = { mode = "USER_PROVISIONED" }')),
+    Case("FSX-017", "storage.fsx.metadata.iops", "not a metadata IOPS value FSx accepts (got 5000; allowed 1500, 3000, "
+         "6000 or a multiple of 12000 up to 192000)", fsx('metadata = { mode = "USER_PROVISIONED", iops = 5000 }')),
+    Case("FSX-018", "storage.fsx.metadata", "a metadata configuration needs PERSISTENT_2",
+         scratch('data_repository_associations = {}\nmetadata = { mode = "AUTOMATIC" }')),
+    Case("FSX-019", "storage.fsx.metadata.iops", "below what AUTOMATIC mode provisions for 2400 GiB",
+         {"storage_capacity_gib = 1200": "storage_capacity_gib = 2400",
+          THROUGHPUT: f'{THROUGHPUT}\nmetadata = {{ mode = "USER_PROVISIONED", iops = 1500 }}'}),
+    Case("FSX-020", "storage.fsx.efa_enabled", "EFA needs deployment_type 'PERSISTENT_2'",
+         scratch("data_repository_associations = {}\nefa_enabled = true")),
+    Case("FSX-022", "storage.fsx.automatic_backup_retention_days", "out of range (got 91; allowed <= 90)",
+         fsx("automatic_backup_retention_days = 91")),
+    Case("FSX-023", "storage.fsx.daily_backup_start_time", "invalid format (got '25:00'",
+         fsx('daily_backup_start_time = "25:00"')),
+    Case("FSX-024", "storage.fsx.weekly_maintenance_start_time", "invalid format (got '8:04:00'",
+         fsx('weekly_maintenance_start_time = "8:04:00"')),
+    Case("FSX-025", "storage.fsx.daily_backup_start_time",
+         "the daily backup window starts at the same time as the weekly maintenance window (7:04:00) (got '04:00'",
+         fsx('daily_backup_start_time = "04:00"')),
+    Case("FSX-026", "storage.fsx.log_retention_days", "not a CloudWatch Logs retention (got 100; allowed 0, 1, 3",
+         fsx("log_retention_days = 100")),
+    Case("FSX-027", "storage.fsx.root_squash", "invalid format (got 'root'", fsx('root_squash = "root"')),
+    Case("FSX-030", "storage.fsx.data_repository_associations", "data repository associations need PERSISTENT_2",
+         scratch()),
+    Case("FSX-031", "storage.fsx.data_repository_associations", "9 associations (got ['checkpoints', 'd0', ",
+         append=NINE_DRAS),
+    Case("FSX-032", "storage.fsx.data_repository_associations.Models", "not a valid key (got 'Models'",
+         append="\n[storage.fsx.data_repository_associations.Models]\nfile_system_path = '/m'\nbucket = 'datasets'\n"),
+    Case("FSX-033", "storage.fsx.data_repository_associations.datasets.file_system_path",
+         "no trailing '/' (got '/datasets/'; allowed e.g. '/datasets')",
+         append="\n[storage.fsx.data_repository_associations.datasets]\nfile_system_path = '/datasets/'\n"),
+    Case("FSX-034", "storage.fsx.data_repository_associations.datasets.prefix", "invalid format (got 'raw'",
+         append="\n[storage.fsx.data_repository_associations.datasets]\nprefix = 'raw'\n"),
+    Case("FSX-036", "storage.fsx.data_repository_associations.datasets.import_events",
+         "each event at most once (got ['NEW', 'NEW']",
+         append="\n[storage.fsx.data_repository_associations.datasets]\nimport_events = ['NEW', 'NEW']\n"),
+    Case("FSX-037", "storage.fsx.data_repository_associations.datasets.file_system_path",
+         "overlaps data_repository_associations.checkpoints (/datasets/checkpoints) (got '/datasets'",
+         append="\n[storage.fsx.data_repository_associations.checkpoints]\nfile_system_path = '/datasets/checkpoints'\n"),
+    Case("NET-003", "network.existing_vpc_id", "not a VPC id (got 'vpc-xyz'",
+         {**byo('existing_private_subnet_ids = { usw2-az1 = "subnet-0123456789abcdef0" }'),
+          NET: 'existing_vpc_id = "vpc-xyz"\nexisting_private_subnet_ids = { usw2-az1 = "subnet-0123456789abcdef0" }'}),
+    Case("NET-004", "network.existing_private_subnet_ids.usw2-az1", "not a subnet id (got 'sub-1'",
+         byo('existing_private_subnet_ids = { usw2-az1 = "sub-1" }')),
+    Case("NET-005", "network.existing_private_subnet_ids", "existing_vpc_id needs its private subnet ids", byo("")),
+    Case("NET-006", "network.vpc_cidr", "set vpc_cidr (new VPC) or existing_vpc_id (bring your own)", {f"{NET}\n": ""}),
+    Case("NET-007", "network.vpc_cidr", "prefix length out of range (got '10.0.0.0/8'; allowed /16 to /28)",
+         {NET: 'vpc_cidr = "10.0.0.0/8"', PRIVATE: 'private_subnets = { usw2-az1 = "10.10.0.0/18", usw2-az2 = "10.10.64.0/18" }'}),
+    Case("NET-008", "network.private_subnets.us-west-2a", "not an AZ ID (got 'us-west-2a'",
+         {PRIVATE: 'private_subnets = { usw2-az1 = "10.10.0.0/18", us-west-2a = "10.10.64.0/18" }'}),
+    Case("NET-009", "network.private_subnets.usw2-az2", "not a valid IPv4 network in CIDR notation",
+         {PRIVATE: 'private_subnets = { usw2-az1 = "10.10.0.0/18", usw2-az2 = "10.10.64.1/18" }'}),
+    Case("NET-010", "network.private_subnets", "a new VPC needs at least one private subnet",
+         {PRIVATE: "private_subnets = {}"}),
+    Case("NET-011", "network.private_subnets.usw2-az2", "subnet is outside the VPC CIDR 10.10.0.0/16",
+         {PRIVATE: 'private_subnets = { usw2-az1 = "10.10.0.0/18", usw2-az2 = "10.11.64.0/18" }'}),
+    Case("NET-012", "network.private_subnets.usw2-az2", "overlaps network.private_subnets.usw2-az1 (10.10.0.0/18)",
+         {PRIVATE: 'private_subnets = { usw2-az1 = "10.10.0.0/18", usw2-az2 = "10.10.32.0/19" }'}),
+    Case("NET-013", "network.private_subnets", "all AZ IDs must belong to one region",
+         {PUBLIC: 'public_subnets = { usw2-az1 = "10.10.192.0/24", usw2-az2 = "10.10.193.0/24", use1-az1 = "10.10.194.0/24" }'}),
+    Case("NET-014", "network.public_subnets.us-west-2a", "not an AZ ID (got 'us-west-2a'",
+         {PUBLIC: 'public_subnets = { usw2-az1 = "10.10.192.0/24", us-west-2a = "10.10.193.0/24" }'}),
+    Case("NET-015", "network.public_subnets.usw2-az2", "subnet prefix length out of range (got '10.10.0.0/29'",
+         {PUBLIC: 'public_subnets = { usw2-az1 = "10.10.192.0/24", usw2-az2 = "10.10.0.0/29" }'}),
+    Case("NET-016", "network.nat_gateway_mode", "not one of the allowed values (got 'per-az'",
+         net('nat_gateway_mode = "per-az"')),
+    Case("NET-017", "network.public_subnets", "a NAT gateway needs at least one public subnet",
+         {PUBLIC: "public_subnets = {}"}),
+    Case("NET-018", "network.public_subnets", "per_az NAT needs a public subnet in usw2-az2",
+         {NET: f'{NET}\nnat_gateway_mode = "per_az"', PUBLIC: 'public_subnets = { usw2-az1 = "10.10.192.0/24" }'}),
+    Case("NET-019", "network.public_subnets", "a closed network has no public subnets",
+         net('closed_network = true\nnat_gateway_mode = "none"')),
+    Case("NET-024", "network.flow_logs_retention_days", "not a CloudWatch Logs retention (got 100",
+         net("flow_logs_retention_days = 100")),
+    Case("NET-026", "network.placement_groups.Train", "not a valid key (got 'Train'",
+         append="\n[network.placement_groups.Train]\n"),
+    Case("NET-027", "network.placement_groups.train.strategy", "not one of the allowed values (got 'clustered'",
+         {'strategy = "cluster"': 'strategy = "clustered"'}),
+    Case("NET-028", "network.placement_groups.train.partition_count", "out of range (got 9; allowed <= 7)",
+         {'strategy = "cluster"': 'strategy = "partition"\npartition_count = 9'}),
+    Case("NET-030", "network.efa_launch_templates.GPU", "not a valid key (got 'GPU'",
+         append="\n[network.efa_launch_templates.GPU]\ninstance_type = 'p5.48xlarge'\n"),
+    Case("NET-031", "network.efa_launch_templates.gpu.instance_type", "EFA requested for an instance type absent",
+         {'instance_type = "p5e.48xlarge"': 'instance_type = "inf2.48xlarge"'}),
+    Case("NET-032", "network.efa_launch_templates.gpu.placement_group", "unknown placement group (got 'trian'",
+         {'placement_group = "train"': 'placement_group = "trian"'}),
+    Case("NET-033", "network.efa_launch_templates.gpu.image_id", "invalid format (got 'ami-xyz'",
+         {'placement_group = "train"': 'placement_group = "train"\nimage_id = "ami-xyz"'}),
+    Case("NET-034", "network.efa_launch_templates.gpu.root_volume_size_gb", "out of range (got 4; allowed >= 8)",
+         {'placement_group = "train"': 'placement_group = "train"\nroot_volume_size_gb = 4'}),
+    Case("S3-002", "namespace", "bucket names would start with 'sthree-', which S3 reserves",
+         {'account_id = "111111111111"': 'account_id = "111111111111"\nnamespace = "sthree"'}),
+    Case("S3-003", "storage.buckets", "at least one data bucket", storage("buckets = {}")),
+    Case("S3-004", "storage.buckets.Data", "not a valid key (got 'Data'", append="\n[storage.buckets.Data]\n"),
+    Case("S3-005", "storage.buckets.access-logs", "reserved for the access-log and replica buckets",
+         append="\n[storage.buckets.access-logs]\n"),
+    Case("S3-006", "storage.buckets.abcdefghijklmnopqrstuvwx", "is 69 characters (got 'abcdefghijklmnopqrstuvwx'; "
+         "allowed at most 63)",
+         {'account_id = "111111111111"': 'account_id = "111111111111"\nnamespace = "abcdefghij"'},
+         append="\n[storage.buckets.abcdefghijklmnopqrstuvwx]\n", name="development1"),
+    Case("S3-007", "storage.buckets.long-bucket-key-12345", "-replica is 67 characters",
+         append="\n[storage.replication]\nenabled = true\nregion = 'us-east-2'\n[storage.buckets.long-bucket-key-12345]\n",
+         name="development1"),
+    Case("S3-008", "storage.buckets.data-s3alias", "ends with '-s3alias', which S3 reserves",
+         append="\n[storage.buckets.data-s3alias]\n"),
+    Case("S3-009", "storage.buckets.artifacts.noncurrent_version_expiration_days", "out of range (got 0; allowed >= 1)",
+         append="\n[storage.buckets.artifacts]\nnoncurrent_version_expiration_days = 0\n"),
+    Case("S3-013", "storage.replication.region", "replication needs a destination region",
+         append="\n[storage.replication]\nenabled = true\n"),
+    Case("S3-014", "storage.replication.region", "not an AWS region (got 'mars'",
+         append="\n[storage.replication]\nenabled = true\nregion = 'mars'\n"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_rule(case: Case, problems: Problems) -> None:
+    lines = problems(replace=case.replace, append=case.append, name=case.name)
+    expected = f": {case.path}: [{case.id}] "
+    matching = [line for line in lines if expected in line]
+    assert matching, lines
+    assert any(case.message in line for line in matching), matching
+
+
+def test_storage_without_its_fsx_table() -> None:
+    """CFG-006 cannot be reached through the shipped defaults (they hold [storage.fsx]): check the model."""
+    with pytest.raises(ValidationError) as caught:
+        StorageConfig.model_validate({"enabled": True})
+    (problem,) = caught.value.errors()[0]["ctx"]["problems"]
+    assert (problem["id"], problem["path"]) == ("CFG-006", "fsx")
+    assert problem["message"] == "an enabled storage layer needs its [storage.fsx] table"
+
+
+def test_every_rule_id_has_a_case() -> None:
+    covered = {case.id for case in CASES} | {"CFG-006"}
+    assert python_rule_ids() - covered == set()

@@ -1,0 +1,173 @@
+"""The config and the modules enforce the same rules: every rule id on one side exists on the other.
+
+HCL ids are read with python-hcl2 from every validation of ``modules/*/variables.tf``; Python ids from the
+``Rule`` metadata of the config models and the ids passed to ``rule()``. What only one side can check is
+listed below, each with its reason.
+"""
+
+from __future__ import annotations
+
+import re
+import typing
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from llm_infra.config import Environment
+from llm_infra.config.limits import module_limits
+from llm_infra.config.types import Rule
+from llm_infra.paths import MODULES_DIR, PROJECT_ROOT
+from tests.support.hcl import load_hcl
+
+MODULES = ("network", "fsx-lustre", "s3-buckets")
+RULE_ID = re.compile(r"\[((?:NET|FSX|S3|CFG)-\d{3})\]")
+
+# Rules only the config can check: they need more than one module's inputs (cross-layer), the whole environment
+# file, or values no module variable holds.
+PYTHON_ONLY = {
+    "CFG-001": "vpc_cidr vs existing_vpc_id (and subnets with the wrong one): the wrapper derives create_vpc from it",
+    "CFG-002": "AZ IDs belong to the environment's region: the module has no region input (cross-environment)",
+    "CFG-003": "role_arn is in account_id: provider configuration, no module variable",
+    "CFG-004": "the FSx AZ is one of the network's AZ IDs: cross-layer (network -> storage)",
+    "CFG-005": "a DRA names a configured bucket: cross-module (s3-buckets -> fsx-lustre)",
+    "CFG-006": "an enabled storage layer has its [storage.fsx] table: layer assembly, no module variable",
+    "CFG-007": "tag keys and values (length, charset, aws: prefix): org tags go to the provider's default_tags",
+    "CFG-008": "tags.extra must not collide with the label's tags: the label is Python",
+    "CFG-009": "state.noncurrent_version_expiration_days: read by scripts/bootstrap_state.py, not by a module",
+    "CFG-010": "checkpoint_size_gib (finite, fits the file system): summary input, no module variable",
+    "CFG-011": "replication region differs from the home region: needs the environment's region",
+    "CFG-012": "account id, region, state bucket and key shapes: provider and backend configuration",
+}
+
+# Module rules on variables the wrapper never exposes or always passes a value that satisfies them.
+HCL_ONLY = {
+    "NET-001": "name: the wrapper passes the label prefix <namespace>-<env>-network (patterns of both parts)",
+    "NET-002": "existing_vpc_id required without create_vpc: the wrapper sets create_vpc = (existing_vpc_id unset)",
+    "NET-020": "interface_endpoint_services: not exposed, the module default is passed",
+    "NET-021": "interface_endpoint_services: not exposed",
+    "NET-022": "interface_endpoint_services: not exposed",
+    "NET-023": "interface_endpoint_services: not exposed",
+    "NET-025": "kms_key_arn: not exposed, the module creates its key",
+    "NET-029": "placement_groups[*].spread_level: not exposed (the config model forbids the key)",
+    "NET-035": "efa_launch_templates[*].http_put_response_hop_limit: not exposed, default 1",
+    "NET-036": "root_device_name: not exposed, default /dev/xvda",
+    "FSX-001": "name: the wrapper passes the label prefix <namespace>-<env>-storage",
+    "FSX-002": "subnet_id: the network layer's output",
+    "FSX-003": "vpc_id: the network layer's output",
+    "FSX-004": "vpc_id with empty security_group_ids: the wrapper always passes both",
+    "FSX-005": "security_group_ids: the network layer's EFA security group",
+    "FSX-006": "security_group_ids: the wrapper passes exactly one",
+    "FSX-012": "file_system_type_version: not exposed, default 2.15",
+    "FSX-013": "2.15 with a metadata configuration: the wrapper never passes another version",
+    "FSX-021": "kms_key_arn: not exposed, the module creates its key",
+    "FSX-028": "no_squash_nids: not exposed",
+    "FSX-029": "no_squash_nids: not exposed",
+    "FSX-035": "imported_file_chunk_size_mib: not exposed, default 1024",
+    "S3-001": "name: the wrapper passes <namespace>-<env>-storage-<account> (at most 44 characters)",
+    "S3-010": "kms_key_arn: not exposed, the module creates its key",
+    "S3-011": "access_log_retention_days: not exposed",
+    "S3-012": "abort_incomplete_multipart_days: not exposed",
+}
+
+
+@cache
+def hcl_rule_ids() -> dict[str, list[str]]:
+    """Rule id -> the modules/<module>:<variable> validations that carry it (every variable is in variables.tf)."""
+    found: dict[str, list[str]] = {}
+    for module in MODULES:
+        variables = {
+            name: body
+            for block in load_hcl(MODULES_DIR / module / "variables.tf").get("variable", [])
+            for name, body in block.items()
+        }
+        for name, body in variables.items():
+            for validation in body.get("validation", []):
+                message = str(validation["error_message"])
+                ids = RULE_ID.findall(message)
+                assert len(ids) == 1 and message.startswith(f"[{ids[0]}] "), (
+                    f"modules/{module} variable {name}: every validation message starts with one rule id: {message}"
+                )
+                found.setdefault(ids[0], []).append(f"{module}:{name}")
+    return found
+
+
+def _walk_models(model: type[BaseModel], seen: set[type[BaseModel]]) -> set[str]:
+    ids: set[str] = set()
+    if model in seen:
+        return ids
+    seen.add(model)
+    for field in model.model_fields.values():
+        for meta in field.metadata:
+            if isinstance(meta, Rule):
+                ids |= {meta.id, *([meta.key] if meta.key else [])}
+        stack: list[Any] = [field.annotation]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, type) and issubclass(current, BaseModel):
+                ids |= _walk_models(current, seen)
+            stack.extend(typing.get_args(current))
+    return ids
+
+
+def python_rule_ids() -> set[str]:
+    """Ids on model fields (Rule metadata) and ids passed to rule() in the config package."""
+    ids = _walk_models(Environment, set())
+    for path in sorted((PROJECT_ROOT / "llm_infra" / "config").glob("*.py")):
+        ids |= set(re.findall(r'\bid="((?:NET|FSX|S3|CFG)-\d{3})"', path.read_text(encoding="utf-8")))
+    return ids
+
+
+def test_every_module_rule_is_a_config_rule_or_listed() -> None:
+    hcl = hcl_rule_ids()
+    missing = sorted(set(hcl) - python_rule_ids() - set(HCL_ONLY))
+    assert not missing, (
+        f"module rules the config does not check (add them, or list them in HCL_ONLY): {missing}"
+    )
+
+
+def test_every_config_rule_is_a_module_rule_or_listed() -> None:
+    extra = sorted(python_rule_ids() - set(hcl_rule_ids()) - set(PYTHON_ONLY))
+    assert not extra, (
+        f"config rules no module has (add them to the module, or list them in PYTHON_ONLY): {extra}"
+    )
+
+
+def test_the_lists_hold_only_what_they_must() -> None:
+    hcl, python = set(hcl_rule_ids()), python_rule_ids()
+    assert not set(HCL_ONLY) - hcl, "HCL_ONLY names ids no module has"
+    assert not set(HCL_ONLY) & python, "HCL_ONLY names ids the config checks after all"
+    assert not set(PYTHON_ONLY) & hcl, "PYTHON_ONLY names ids a module has"
+    assert not set(PYTHON_ONLY) - python, "PYTHON_ONLY names ids the config does not have"
+
+
+def test_shared_limits_are_equal_in_every_module() -> None:
+    """CloudWatch Logs retention values live in two self-contained modules: the copies must not drift."""
+    assert module_limits("network")["log_retention_days"] == module_limits("fsx-lustre")["log_retention_days"]
+
+
+def test_no_module_validation_hard_codes_a_limit_of_its_limits_file() -> None:
+    """The numbers that moved to limits.json are not written into variables.tf again."""
+    for module, literal in (
+        ("network", "3653]"),
+        ("fsx-lustre", "192000"),
+        ("fsx-lustre", "3653]"),
+        ("fsx-lustre", "<= 8"),
+        ("s3-buckets", "<= 63"),
+    ):
+        text = (MODULES_DIR / module / "variables.tf").read_text(encoding="utf-8")
+        conditions = [line for line in text.splitlines() if "condition" in line]
+        assert not any(literal in line for line in conditions), (module, literal)
+
+
+def _module_dirs() -> list[Path]:
+    return [MODULES_DIR / module for module in MODULES]
+
+
+def test_every_module_has_its_own_limits_file() -> None:
+    for directory in _module_dirs():
+        assert (directory / "limits.json").is_file(), directory
+        assert 'jsondecode(file("${path.module}/limits.json"))' in (directory / "main.tf").read_text(
+            encoding="utf-8"
+        ), directory
