@@ -160,7 +160,7 @@ variable "data_compression_type" {
 }
 
 variable "metadata_configuration" {
-  description = "Metadata performance of a `PERSISTENT_2` file system: `mode` = `AUTOMATIC` (scales with capacity; `iops` must be unset) or `USER_PROVISIONED` (`iops` in `1500`, `3000`, `6000`, `12000` or a multiple of `12000` up to `192000`). IOPS only increase. `null` = no metadata configuration (not allowed with EFA). Ignored for `SCRATCH_2` when `AUTOMATIC`; `USER_PROVISIONED` with `SCRATCH_2` is rejected."
+  description = "Metadata performance of a `PERSISTENT_2` file system: `mode` = `AUTOMATIC` (scales with capacity; `iops` must be unset) or `USER_PROVISIONED` (`iops` in `1500`, `3000`, `6000`, `12000` or a multiple of `12000` up to `192000`, and at least what `AUTOMATIC` gives the capacity: see `automatic_metadata_iops` in `limits.json`). IOPS only increase. `null` = no metadata configuration (not allowed with EFA). Ignored for `SCRATCH_2` when `AUTOMATIC`; `USER_PROVISIONED` with `SCRATCH_2` is rejected."
   type = object({
     mode = string
     iops = optional(number)
