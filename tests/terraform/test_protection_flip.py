@@ -221,12 +221,12 @@ def test_fsx_protection_flips_both_ways_as_a_move_at_plan_level(
         # the flip: the other synthesis planned from this state moves the file system and changes nothing else
         _use_state(work, other)
         _code, plan = _plan_json(other, tf_env, "-refresh=false")
-        change = _fsx_change(plan)
+        assert destructive(plan) == [], f"prevent_destroy -> {not protect}"
         assert moves(plan) == {address: flipped}
+        change = _fsx_change(plan)
         assert change["address"] == flipped
         assert change["change"]["actions"] == baseline["change"]["actions"], change["change"].get(
             "replace_paths"
         )
         assert changed(change) == changed(baseline)
         assert change["change"]["after"]["id"] == file_system
-        assert destructive(plan) == [], f"prevent_destroy -> {not protect}"
