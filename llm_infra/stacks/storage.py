@@ -8,6 +8,7 @@ from llm_infra.config.environment import storage_bucket_prefix
 from llm_infra.stacks.base import LayerStack
 from llm_infra.wrappers.fsx_lustre import FsxLustreModule
 from llm_infra.wrappers.network import NetworkModule
+from llm_infra.wrappers.protection import moved_blocks
 from llm_infra.wrappers.s3_buckets import S3BucketsModule
 
 
@@ -40,6 +41,13 @@ class StorageStack(LayerStack):
             bucket_names={key: self.buckets.bucket_name(key) for key in self.buckets.keys},
             prevent_destroy=protect,
         )
+        # Flipping protection.prevent_destroy moves each bucket and the file system between the modules' twin
+        # blocks: these root-level `moved` blocks carry what exists instead of destroying and recreating it.
+        self.protection_moves = (
+            *self.buckets.protection_moves(protect=protect),
+            *self.fsx.protection_moves(protect=protect),
+        )
+        self.add_override("moved", moved_blocks(self.protection_moves))
         self.output("fsx_file_system_id", self.fsx.file_system_id, "FSx for Lustre file system id")
         self.output("fsx_dns_name", self.fsx.dns_name, "FSx DNS name (mount target)")
         self.output("fsx_mount_name", self.fsx.mount_name, "FSx mount name")

@@ -8,10 +8,16 @@ from llm_infra.cdk import Construct
 from llm_infra.config.storage import FsxConfig
 from llm_infra.label import Label
 from llm_infra.wrappers.base import ModuleWrapper
+from llm_infra.wrappers.protection import Move, Twin, twin_moves
 
 
 class FsxLustreModule(ModuleWrapper):
     module_name = "fsx-lustre"
+    # The module's twin blocks (see modules/fsx-lustre/main.tf), each with count 0 or 1.
+    FILE_SYSTEM_TWIN = Twin(
+        unprotected="aws_fsx_lustre_file_system.this", protected="aws_fsx_lustre_file_system.protected"
+    )
+    PROTECTION_TWINS = (FILE_SYSTEM_TWIN,)
 
     def __init__(
         self,
@@ -59,6 +65,12 @@ class FsxLustreModule(ModuleWrapper):
                 "prevent_destroy": prevent_destroy,
                 "data_repository_associations": associations,
             },
+        )
+
+    def protection_moves(self, *, protect: bool) -> tuple[Move, ...]:
+        """The ``moved`` statement that carries the file system to the block ``protect`` selects."""
+        return twin_moves(
+            module=self.module.friendly_unique_id, twin=self.FILE_SYSTEM_TWIN, keys=(0,), protect=protect
         )
 
     @property

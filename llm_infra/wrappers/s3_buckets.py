@@ -7,10 +7,15 @@ from collections.abc import Mapping
 from llm_infra.cdk import Construct, Provider, TerraformModuleProvider
 from llm_infra.config.storage import BucketConfig, ReplicationConfig
 from llm_infra.wrappers.base import ModuleWrapper
+from llm_infra.wrappers.protection import Move, Twin, twin_moves
 
 
 class S3BucketsModule(ModuleWrapper):
     module_name = "s3-buckets"
+    # The module's twin blocks (see modules/s3-buckets/buckets.tf): data buckets by key, replicas by replicated key.
+    DATA_TWIN = Twin(unprotected="aws_s3_bucket.this", protected="aws_s3_bucket.protected")
+    REPLICA_TWIN = Twin(unprotected="aws_s3_bucket.replica", protected="aws_s3_bucket.replica_protected")
+    PROTECTION_TWINS = (DATA_TWIN, REPLICA_TWIN)
 
     def __init__(
         self,
@@ -24,6 +29,10 @@ class S3BucketsModule(ModuleWrapper):
         prevent_destroy: bool,
     ) -> None:
         self.keys = tuple(sorted(buckets))
+        # The module's local.replicated: the keys that get a replica bucket.
+        self.replicated_keys = (
+            tuple(key for key in self.keys if buckets[key].replicate) if replication.enabled else ()
+        )
         super().__init__(
             scope,
             construct_id,
@@ -34,6 +43,13 @@ class S3BucketsModule(ModuleWrapper):
                 "prevent_destroy": prevent_destroy,
             },
             providers=[TerraformModuleProvider(module_alias="replica", provider=replica_provider)],
+        )
+
+    def protection_moves(self, *, protect: bool) -> tuple[Move, ...]:
+        """``moved`` statements that carry every data and replica bucket to the block ``protect`` selects."""
+        module = self.module.friendly_unique_id
+        return twin_moves(module=module, twin=self.DATA_TWIN, keys=self.keys, protect=protect) + twin_moves(
+            module=module, twin=self.REPLICA_TWIN, keys=self.replicated_keys, protect=protect
         )
 
     def bucket_name(self, key: str) -> str:

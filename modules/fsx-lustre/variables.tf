@@ -328,7 +328,7 @@ variable "no_squash_nids" {
 ################################################################################
 
 variable "prevent_destroy" {
-  description = "Protect the file system with `lifecycle { prevent_destroy = true }` (it is then created as `aws_fsx_lustre_file_system.protected` instead of `.this`). Switching it on an existing file system needs a `terraform state mv` between the two addresses (see README)."
+  description = "Protect the file system with `lifecycle { prevent_destroy = true }` (it is then created as `aws_fsx_lustre_file_system.protected` instead of `.this`). Flipping it on an existing file system changes that address: the calling root module needs the `moved` block shown in the README, else Terraform plans to replace the file system."
   type        = bool
   default     = true
   nullable    = false

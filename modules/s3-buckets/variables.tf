@@ -151,7 +151,7 @@ variable "replication" {
 }
 
 variable "prevent_destroy" {
-  description = "Protect the data and replica buckets with `lifecycle { prevent_destroy = true }` (they are then `aws_s3_bucket.protected` / `.replica_protected` instead of `.this` / `.replica`). Data buckets never use `force_destroy`."
+  description = "Protect the data and replica buckets with `lifecycle { prevent_destroy = true }` (they are then `aws_s3_bucket.protected` / `.replica_protected` instead of `.this` / `.replica`). Flipping it on existing buckets changes their addresses: the calling root module needs one `moved` block per bucket and replica (see README), else Terraform plans to replace them. Data buckets never use `force_destroy`."
   type        = bool
   default     = true
   nullable    = false
