@@ -40,6 +40,10 @@ class StorageStack(LayerStack):
             bucket_names={key: self.buckets.bucket_name(key) for key in self.buckets.keys},
             prevent_destroy=protect,
         )
+        # FSx reaches the linked SSE-KMS buckets through its service-linked role: the buckets' key must allow it.
+        self.buckets.add_kms_key_policy_statements(
+            statements=self.fsx.module.get("s3_kms_key_policy_statements")
+        )
         self.output("fsx_file_system_id", self.fsx.file_system_id, "FSx for Lustre file system id")
         self.output("fsx_dns_name", self.fsx.dns_name, "FSx DNS name (mount target)")
         self.output("fsx_mount_name", self.fsx.mount_name, "FSx mount name")
