@@ -41,6 +41,9 @@ class NetworkConfig(Model):
     closed_network: bool = False
     interface_endpoints_enabled: bool = False
     flow_logs_retention_days: RetentionDays = 365
+    # The network key's policy names AWSServiceRoleForAutoScaling (EBS of instances that Auto Scaling launches from
+    # the launch templates). KMS rejects a policy naming a role that does not exist, so off unless asked for.
+    kms_key_allow_autoscaling_service_linked_role: bool = False
     placement_groups: dict[Key, PlacementGroup] = {}
     efa_launch_templates: dict[Key, EfaLaunchTemplate] = {}
 
