@@ -76,6 +76,9 @@ class NetworkConfig(Model):
     closed_network: Annotated[StrictBool, Rule("NET-019")] = False
     interface_endpoints_enabled: StrictBool = False
     flow_logs_retention_days: Annotated[NetworkRetentionDays, Rule("NET-024")] = 365
+    # The network key's policy names AWSServiceRoleForAutoScaling (EBS of instances that Auto Scaling launches from
+    # the launch templates). KMS rejects a policy naming a role that does not exist, so off unless asked for.
+    kms_key_allow_autoscaling_service_linked_role: StrictBool = False
     placement_groups: Annotated[dict[Key, PlacementGroup], Rule("NET-027", key="NET-026")] = {}
     efa_launch_templates: Annotated[dict[Key, EfaLaunchTemplate], Rule("NET-031", key="NET-030")] = {}
 

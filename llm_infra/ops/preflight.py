@@ -21,6 +21,7 @@ from llm_infra.label import Label
 from llm_infra.ops.errors import AWS_ERRORS, describe, error_code, is_fatal
 from llm_infra.ops.report import Check, failed, guarded, passed, unknown
 from llm_infra.ops.session import Aws
+from llm_infra.service_linked_roles import ServiceLinkedRole, key_policy_service_linked_roles
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class Preflight:
         self.types = configured_instance_types(environment)
         self.type_info: dict[str, dict[str, Any] | str] = {}
         self.account_matches = False
+        self.partition = "aws"
 
     def run(self) -> list[Check]:
         checks = guarded("account", self.account)
@@ -94,6 +96,8 @@ class Preflight:
             checks += guarded("service quotas", self.quotas, required=False)
         if self.environment.network.placement_groups:
             checks += guarded("placement groups", self.placement_groups, required=False)
+        if key_policy_service_linked_roles(self.environment):
+            checks += guarded("service-linked roles", self.service_linked_roles)
         checks += guarded("state bucket", self.state_bucket)
         checks += guarded("state kms key", self.state_key)
         return checks
@@ -102,6 +106,7 @@ class Preflight:
 
     def account(self) -> list[Check]:
         identity = self.aws.caller_identity()
+        self.partition = identity["arn"].split(":")[1]
         expected = self.environment.account_id
         self.account_matches = identity["account"] == expected
         if self.account_matches:
@@ -286,6 +291,31 @@ class Preflight:
                     passed(name, f"exists ({group.strategy}, {current.get('State', 'state unknown')})")
                 )
         return checks
+
+    # -- roles named by key policies ------------------------------------------------------------------------
+
+    def service_linked_roles(self) -> list[Check]:
+        """Each service-linked role a key policy names must exist: KMS rejects a policy naming a missing one."""
+        return [self._service_linked_role(role) for role in key_policy_service_linked_roles(self.environment)]
+
+    def _service_linked_role(self, role: ServiceLinkedRole) -> Check:
+        name = f"role {role.name}"
+        skipped = self._account_bound(name)
+        if skipped:
+            return skipped
+        expected = role.arn(partition=self.partition, account_id=self.environment.account_id)
+        fix = f"create it with `{role.create_command}`, or set {role.setting} = false"
+        try:
+            arn = self.aws.client("iam").get_role(RoleName=role.name)["Role"]["Arn"]
+        except ClientError as error:
+            if error_code(error) != "NoSuchEntity":
+                raise
+            return failed(name, f"does not exist, and a key policy names it ({role.setting} = true): {fix}")
+        if arn != expected:
+            return failed(
+                name, f"{arn} is not the service-linked role {expected} the key policy names: {fix}"
+            )
+        return passed(name, f"{arn} exists (a key policy names it: {role.setting} = true)")
 
     # -- state backend -------------------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from llm_infra.cdk import Construct
 from llm_infra.config.network import NetworkConfig
 from llm_infra.label import Label
+from llm_infra.service_linked_roles import AUTOSCALING, network_key_policy_roles
 from llm_infra.wrappers.base import ModuleWrapper
 
 
@@ -27,6 +28,8 @@ class NetworkModule(ModuleWrapper):
                 "closed_network": config.closed_network,
                 "interface_endpoints_enabled": config.interface_endpoints_enabled,
                 "flow_logs_retention_days": config.flow_logs_retention_days,
+                "kms_key_allow_autoscaling_service_linked_role": AUTOSCALING
+                in network_key_policy_roles(config),
                 "placement_groups": {
                     key: group.model_dump(exclude_none=True) for key, group in config.placement_groups.items()
                 },

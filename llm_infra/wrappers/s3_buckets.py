@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from llm_infra.cdk import Construct, Provider, TerraformModuleProvider
+from llm_infra.cdk import Construct, Fn, Provider, TerraformModuleProvider
 from llm_infra.config.storage import BucketConfig, ReplicationConfig
 from llm_infra.wrappers.base import ModuleWrapper
 from llm_infra.wrappers.protection import Move, Twin, twin_moves
@@ -33,6 +33,7 @@ class S3BucketsModule(ModuleWrapper):
         self.replicated_keys = (
             tuple(key for key in self.keys if buckets[key].replicate) if replication.enabled else ()
         )
+        self._kms_key_policy_statements: list[object] = []
         super().__init__(
             scope,
             construct_id,
@@ -51,6 +52,16 @@ class S3BucketsModule(ModuleWrapper):
         return twin_moves(module=module, twin=self.DATA_TWIN, keys=self.keys, protect=protect) + twin_moves(
             module=module, twin=self.REPLICA_TWIN, keys=self.replicated_keys, protect=protect
         )
+
+    def add_kms_key_policy_statements(self, *, statements: object) -> None:
+        """Add statements to the policy of the buckets' key (one policy per key, never a second policy resource).
+
+        ``statements`` is a list in the module's ``kms_key_policy_statements`` shape, typically another module's
+        output (e.g. ``FsxLustreModule.s3_kms_key_policy_statements``) that Terraform resolves at plan time.
+        """
+        self._kms_key_policy_statements.append(statements)
+        added = self._kms_key_policy_statements
+        self.module.set("kms_key_policy_statements", added[0] if len(added) == 1 else Fn.concat(added))
 
     def bucket_name(self, key: str) -> str:
         return self.output_lookup("bucket_names", key)

@@ -52,3 +52,54 @@ output "network_interface_ids" {
   description = "ENIs of the file system; the first is the primary one."
   value       = try(local.fs.network_interface_ids, [])
 }
+
+locals {
+  # What the key of SSE-KMS buckets linked by associations must allow (output s3_kms_key_policy_statements; AWS FSx
+  # for Lustre guide, "Working with server-side encrypted Amazon S3 buckets"). Only from known values: the caller
+  # feeds it into the buckets' key policy, which must not wait for (or depend on) the file system.
+  linked_bucket_arns = sort(distinct([
+    for d in values(local.persistent ? var.data_repository_associations : {}) :
+    "arn:${local.partition}:s3:::${regex("^s3://([^/]+)", d.data_repository_path)[0]}"
+  ]))
+  s3_kms_key_policy_statements = [
+    for arns in [local.linked_bucket_arns] : {
+      sid       = "AllowFSxS3AccessRolesOfLinkedBuckets"
+      effect    = "Allow"
+      actions   = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"]
+      resources = ["*"]
+      # The role is AWSServiceRoleForFSxS3Access_<file-system-id>: a key policy cannot name a role that does not
+      # exist yet, and principals take no wildcards, hence "*" narrowed by the conditions below.
+      principals = [{ type = "AWS", identifiers = ["*"] }]
+      conditions = [
+        {
+          test     = "ArnLike"
+          variable = "aws:PrincipalArn"
+          values   = ["arn:${local.partition}:iam::${local.account_id}:role/aws-service-role/s3.data-source.lustre.fsx.amazonaws.com/AWSServiceRoleForFSxS3Access_*"]
+        },
+        { test = "StringEquals", variable = "kms:CallerAccount", values = [local.account_id] },
+        { test = "StringEquals", variable = "kms:ViaService", values = ["s3.${local.region}.amazonaws.com"] },
+        {
+          # With S3 Bucket Keys the context is the bucket ARN; an object written without a bucket key has its
+          # object ARN.
+          test     = "StringLike"
+          variable = "kms:EncryptionContext:aws:s3:arn"
+          values   = flatten([for arn in arns : [arn, "${arn}/*"]])
+        },
+      ]
+    } if length(arns) > 0
+  ]
+}
+
+output "s3_kms_key_policy_statements" {
+  description = <<-EOT
+    Key-policy statements (`aws_iam_policy_document` shape: sid, effect, actions, resources, principals, conditions)
+    that the customer managed key of the SSE-KMS buckets linked by `data_repository_associations` needs, so that FSx
+    can lazy-load from and export to them; pass them to that key's policy (e.g. `kms_key_policy_statements` of
+    `modules/s3-buckets`). FSx uses the service-linked role `AWSServiceRoleForFSxS3Access_<file-system-id>`, whose
+    name exists only after the file system, so the principal is `*` narrowed by `aws:PrincipalArn` (that role name
+    pattern in this account), `kms:CallerAccount`, `kms:ViaService` (S3 in this region: the buckets must be in the
+    file system's region) and the S3 encryption context of the linked buckets (bucket ARN, used with S3 Bucket Keys,
+    and object ARNs). Built from known values only, never from the file system. Empty without associations.
+  EOT
+  value       = local.s3_kms_key_policy_statements
+}

@@ -277,9 +277,9 @@ variable "kms_key_arn" {
 }
 
 variable "kms_key_allow_autoscaling_service_linked_role" {
-  description = "Only when the module creates the KMS key: add key-policy statements that let the Auto Scaling service-linked role (`AWSServiceRoleForAutoScaling`) use the key for encrypted EBS volumes of instances launched from the launch templates. The role must already exist in the account (KMS rejects a key policy naming a missing principal); set `false` in accounts where Auto Scaling was never used and EC2 Auto Scaling groups are not used."
+  description = "Only when the module creates the KMS key: add key-policy statements that let the Auto Scaling service-linked role (`AWSServiceRoleForAutoScaling`) use the key for encrypted EBS volumes of instances that EC2 Auto Scaling launches from the launch templates. Default `false`: KMS rejects a key policy naming a principal that does not exist, so `true` needs the role first (`aws iam create-service-linked-role --aws-service-name autoscaling.amazonaws.com`)."
   type        = bool
-  default     = true
+  default     = false
   nullable    = false
 }
 

@@ -53,6 +53,39 @@ data "aws_iam_policy_document" "kms" {
       values   = [local.account_id]
     }
   }
+
+  # Statements the caller adds (e.g. the `s3_kms_key_policy_statements` output of modules/fsx-lustre for the
+  # FSx service-linked roles of file systems linked to these buckets). One policy per key: they are part of
+  # this document, never a second policy resource that would overwrite it.
+  dynamic "statement" {
+    for_each = var.kms_key_policy_statements
+
+    content {
+      sid       = statement.value.sid
+      effect    = statement.value.effect
+      actions   = statement.value.actions
+      resources = statement.value.resources
+
+      dynamic "principals" {
+        for_each = statement.value.principals
+
+        content {
+          type        = principals.value.type
+          identifiers = principals.value.identifiers
+        }
+      }
+
+      dynamic "condition" {
+        for_each = statement.value.conditions
+
+        content {
+          test     = condition.value.test
+          variable = condition.value.variable
+          values   = condition.value.values
+        }
+      }
+    }
+  }
 }
 
 resource "aws_kms_key" "this" {

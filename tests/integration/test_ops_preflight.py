@@ -12,7 +12,7 @@ import pytest
 from llm_infra.ops.bootstrap import bootstrap
 from llm_infra.ops.cli import load_environment
 from llm_infra.ops.session import open_session
-from tests.integration.test_ops_bootstrap import ACCOUNT, BUCKET, environment_dir, run_script
+from tests.integration.test_ops_bootstrap import ACCOUNT, BUCKET, account_session, environment_dir, run_script
 from tests.support.moto import MotoServer
 
 pytestmark = pytest.mark.moto
@@ -120,3 +120,54 @@ def test_table_output(moto_env: MotoServer, tmp_path: Path) -> None:
     assert lines[0] == f"Preflight of dev (account {ACCOUNT}, us-west-2)"
     assert lines[2].split() == ["check", "status", "reason"]
     assert lines[-1] == "7 passed, 0 failed, 2 unknown"
+
+
+AUTOSCALING_ON = {
+    "flow_logs_retention_days = 365": (
+        "flow_logs_retention_days = 365\nkms_key_allow_autoscaling_service_linked_role = true"
+    )
+}
+
+
+def test_service_linked_role_of_the_network_key_policy_must_exist(
+    moto_env: MotoServer, tmp_path: Path
+) -> None:
+    env_dir = environment_dir(tmp_path, replace={**OFFERED, **AUTOSCALING_ON})
+    bootstrapped(env_dir)
+
+    code, document, _ = preflight_json(env_dir)
+
+    assert code == 1
+    assert checks(document)["role AWSServiceRoleForAutoScaling"] == (
+        "fail",
+        "does not exist, and a key policy names it (network.kms_key_allow_autoscaling_service_linked_role = "
+        "true): create it with `aws iam create-service-linked-role --aws-service-name autoscaling.amazonaws.com`"
+        ", or set network.kms_key_allow_autoscaling_service_linked_role = false",
+    )
+    assert [c["name"] for c in document["checks"] if c["status"] == "fail"] == [
+        "role AWSServiceRoleForAutoScaling"
+    ]
+
+    # what the failure tells the operator to run
+    account_session().client("iam").create_service_linked_role(AWSServiceName="autoscaling.amazonaws.com")
+
+    code, document, _ = preflight_json(env_dir)
+
+    assert code == 0, document
+    arn = (
+        f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
+    )
+    assert checks(document)["role AWSServiceRoleForAutoScaling"] == (
+        "pass",
+        f"{arn} exists (a key policy names it: network.kms_key_allow_autoscaling_service_linked_role = true)",
+    )
+
+
+def test_no_role_is_checked_when_no_key_policy_names_one(moto_env: MotoServer, tmp_path: Path) -> None:
+    env_dir = environment_dir(tmp_path, replace=OFFERED)  # the shipped dev: the setting is off by default
+    bootstrapped(env_dir)
+
+    code, document, _ = preflight_json(env_dir)
+
+    assert code == 0, document
+    assert not [c["name"] for c in document["checks"] if "role" in c["name"]]

@@ -21,6 +21,7 @@ import tomli_w
 
 from llm_infra.config import Environment, environment_files, load_environments
 from llm_infra.config.efa import max_efa_interfaces
+from llm_infra.config.environment import storage_bucket_prefix
 from llm_infra.paths import ENVIRONMENTS_DIR
 from tests.support.checkov import checkov_binary, run_checkov
 from tests.support.moto import MotoServer, moto_server
@@ -230,6 +231,9 @@ def test_network_plan_against_moto(
         assert {i["interface_type"] for i in interfaces[1:]} <= {"efa-only"}
         assert values["metadata_options"][0]["http_tokens"] == "required"
         assert all(i["associate_public_ip_address"] in ("false", False) for i in interfaces)
+    # no shipped environment turns on network.kms_key_allow_autoscaling_service_linked_role
+    (network_key,) = _of_type(plan, "aws_kms_key")
+    assert "AWSServiceRoleForAutoScaling" not in network_key["values"]["policy"]
     _assert_checkov_clean(work, plan)
 
 
@@ -280,7 +284,42 @@ def test_storage_plan_against_moto_after_network_apply(
     assert len(_of_type(plan, "aws_fsx_data_repository_association")) == len(
         fsx_config.data_repository_associations
     )
+    _assert_bucket_key_lets_fsx_in(plan, env)
     _assert_checkov_clean(work, plan)
+
+
+FSX_S3_ROLES = "role/aws-service-role/s3.data-source.lustre.fsx.amazonaws.com/AWSServiceRoleForFSxS3Access_*"
+
+
+def _assert_bucket_key_lets_fsx_in(plan: dict[str, Any], env: Environment) -> None:
+    """The linked buckets' key lets FSx's S3 service-linked roles use it, through S3, for those buckets only."""
+    (key,) = [
+        r for r in _of_type(plan, "aws_kms_key") if r["address"] == "module.buckets.aws_kms_key.this[0]"
+    ]
+    statements = json.loads(key["values"]["policy"])["Statement"]
+    (fsx,) = [s for s in statements if s.get("Sid") == "AllowFSxS3AccessRolesOfLinkedBuckets"]
+    linked = {
+        r["values"]["data_repository_path"].split("/")[2]
+        for r in _of_type(plan, "aws_fsx_data_repository_association")
+    }
+    assert env.storage is not None and env.storage.fsx is not None
+    prefix = storage_bucket_prefix(env.namespace, env.name, env.account_id)
+    assert linked == {f"{prefix}-{a.bucket}" for a in env.storage.fsx.data_repository_associations.values()}
+    contexts = sorted(f"arn:aws:s3:::{bucket}{suffix}" for bucket in linked for suffix in ("", "/*"))
+    assert (fsx["Effect"], fsx["Principal"], fsx["Resource"]) == ("Allow", {"AWS": "*"}, "*")
+    assert sorted(fsx["Action"]) == [
+        "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"
+    ]  # fmt: skip
+    like = fsx["Condition"].get("StringLike", {})
+    like["kms:EncryptionContext:aws:s3:arn"] = sorted(like.get("kms:EncryptionContext:aws:s3:arn", []))
+    assert fsx["Condition"] == {
+        "ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{env.account_id}:{FSX_S3_ROLES}"},
+        "StringEquals": {
+            "kms:CallerAccount": env.account_id,
+            "kms:ViaService": f"s3.{env.region}.amazonaws.com",
+        },
+        "StringLike": {"kms:EncryptionContext:aws:s3:arn": contexts},
+    }
 
 
 # Attributes moto 5.2.5 does not read back as AWS does, so a second plan shows them as in-place updates:

@@ -282,3 +282,110 @@ def test_training_az_is_the_file_system_az_when_storage_is_on(load: Loader) -> N
 )  # fmt: skip
 def test_quota_codes_by_family(instance_type: str, code: str) -> None:
     assert quota_for(instance_type).code == code
+
+
+AUTOSCALING_ON = {
+    'public_subnets = { usw2-az1 = "10.10.192.0/24", usw2-az2 = "10.10.193.0/24" }': (
+        'public_subnets = { usw2-az1 = "10.10.192.0/24", usw2-az2 = "10.10.193.0/24" }\n'
+        "kms_key_allow_autoscaling_service_linked_role = true"
+    )
+}
+AUTOSCALING_ARN = (
+    f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
+)
+
+
+def expect_role(stubs: StubbedAws, arn: str | None) -> None:
+    """GetRole of AWSServiceRoleForAutoScaling: the role at ``arn``, or NoSuchEntity when ``arn`` is None."""
+    expected = {"RoleName": "AWSServiceRoleForAutoScaling"}
+    if arn is None:
+        stubs["iam"].add_client_error(
+            "get_role",
+            service_error_code="NoSuchEntity",
+            service_message="The role with name AWSServiceRoleForAutoScaling cannot be found.",
+            http_status_code=404,
+            expected_params=expected,
+        )
+        return
+    role = {
+        "Path": arn.split(":role", 1)[1].rsplit("/", 1)[0] + "/",
+        "RoleName": "AWSServiceRoleForAutoScaling",
+        "RoleId": "AROAEXAMPLEEXAMPLE1",
+        "Arn": arn,
+        "CreateDate": "2026-01-01T00:00:00Z",
+    }
+    stubs["iam"].add_response("get_role", {"Role": role}, expected)
+
+
+def full_run(stubs: StubbedAws, env: Environment) -> dict[str, tuple[str, str]]:
+    """Preflight.run() with every AWS answer of a passing environment queued (roles are queued by the caller)."""
+    expect_identity(stubs)
+    expect_zones(stubs)
+    expect_offerings(stubs, [("p5e.48xlarge", "usw2-az1")])
+    stubs["ec2"].add_response(
+        "describe_instance_types", {"InstanceTypes": [instance_type("p5e.48xlarge", 32)]}
+    )
+    stubs["service-quotas"].add_response(
+        "get_service_quota",
+        {"Quota": {"QuotaCode": "L-417A185B", "Value": 384.0}},
+        {"ServiceCode": "ec2", "QuotaCode": "L-417A185B"},
+    )
+    stubs["ec2"].add_response("describe_placement_groups", {"PlacementGroups": []})
+    expect_state(stubs)
+    return by_name(Preflight(stubs.aws, env).run())
+
+
+def test_missing_service_linked_role_of_a_key_policy_fails_with_the_command(
+    stubs: StubbedAws, load: Loader
+) -> None:
+    env = load(replace=AUTOSCALING_ON)
+    expect_role(stubs, None)
+    result = full_run(stubs, env)
+    assert result["role AWSServiceRoleForAutoScaling"] == (
+        "fail",
+        "does not exist, and a key policy names it (network.kms_key_allow_autoscaling_service_linked_role = "
+        "true): create it with `aws iam create-service-linked-role --aws-service-name autoscaling.amazonaws.com`"
+        ", or set network.kms_key_allow_autoscaling_service_linked_role = false",
+    )
+    assert [name for name, (status, _) in result.items() if status == "fail"] == [
+        "role AWSServiceRoleForAutoScaling"
+    ]
+
+
+def test_existing_service_linked_role_passes(stubs: StubbedAws, load: Loader) -> None:
+    expect_role(stubs, AUTOSCALING_ARN)
+    result = full_run(stubs, load(replace=AUTOSCALING_ON))
+    assert result["role AWSServiceRoleForAutoScaling"] == (
+        "pass",
+        f"{AUTOSCALING_ARN} exists (a key policy names it: "
+        "network.kms_key_allow_autoscaling_service_linked_role = true)",
+    )
+    assert all(status != "fail" for status, _ in result.values())
+
+
+def test_a_plain_role_of_that_name_is_not_the_service_linked_role(stubs: StubbedAws, load: Loader) -> None:
+    preflight = Preflight(stubs.aws, load(replace=AUTOSCALING_ON))
+    preflight.account_matches = True
+    expect_role(stubs, f"arn:aws:iam::{ACCOUNT}:role/AWSServiceRoleForAutoScaling")
+    [check] = preflight.service_linked_roles()
+    assert check.status == "fail"
+    assert check.reason.startswith(
+        f"arn:aws:iam::{ACCOUNT}:role/AWSServiceRoleForAutoScaling is not the service-linked role "
+        f"{AUTOSCALING_ARN} the key policy names: create it with `aws iam create-service-linked-role"
+    )
+
+
+def test_no_key_policy_names_a_service_linked_role_by_default_so_none_is_checked(
+    stubs: StubbedAws, dev: Environment
+) -> None:
+    # no GetRole answer is queued: a call would fail the run (Stubber raises on an unexpected call)
+    result = full_run(stubs, dev)
+    assert not [name for name in result if "role" in name]
+    assert all(status != "fail" for status, _ in result.values())
+
+
+def test_service_linked_roles_are_not_checked_for_another_account(stubs: StubbedAws, load: Loader) -> None:
+    preflight = Preflight(stubs.aws, load(replace=AUTOSCALING_ON))
+    [check] = preflight.service_linked_roles()
+    assert (check.name, check.status) == ("role AWSServiceRoleForAutoScaling", "unknown")
+    assert check.reason == "not checked: the credentials are for another account (see 'account')"

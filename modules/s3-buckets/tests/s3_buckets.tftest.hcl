@@ -280,6 +280,55 @@ run "unprotected_dev_with_given_key" {
   }
 }
 
+run "extra_key_policy_statements" {
+  command = plan
+
+  variables {
+    kms_key_policy_statements = [
+      {
+        sid        = "AllowFSxS3AccessRolesOfLinkedBuckets"
+        actions    = ["kms:Decrypt", "kms:GenerateDataKey*"]
+        principals = [{ type = "AWS", identifiers = ["*"] }]
+        conditions = [
+          { test = "ArnLike", variable = "aws:PrincipalArn", values = ["arn:aws:iam::111111111111:role/aws-service-role/s3.data-source.lustre.fsx.amazonaws.com/AWSServiceRoleForFSxS3Access_*"] },
+          { test = "StringEquals", variable = "kms:ViaService", values = ["s3.us-east-1.amazonaws.com"] },
+        ]
+      },
+      {
+        sid        = "AllowAuditRole"
+        actions    = ["kms:DescribeKey"]
+        principals = [{ type = "AWS", identifiers = ["arn:aws:iam::111111111111:role/audit"] }]
+      },
+    ]
+  }
+
+  assert {
+    condition = [for s in data.aws_iam_policy_document.kms[0].statement : s.sid] == [
+      "AccountAdministersKey", "AllowS3UseThroughService", "AllowFSxS3AccessRolesOfLinkedBuckets", "AllowAuditRole",
+    ]
+    error_message = "extra statements are appended, in order, to the one policy of the module's key."
+  }
+
+  assert {
+    condition = anytrue([
+      for s in data.aws_iam_policy_document.kms[0].statement :
+      s.sid == "AllowFSxS3AccessRolesOfLinkedBuckets" && s.effect == "Allow" && toset(s.resources) == toset(["*"]) &&
+      toset(s.actions) == toset(["kms:Decrypt", "kms:GenerateDataKey*"]) &&
+      toset([for p in s.principals : "${p.type}=${join(",", p.identifiers)}"]) == toset(["AWS=*"]) &&
+      toset([for c in s.condition : "${c.test} ${c.variable} ${join(",", c.values)}"]) == toset([
+        "ArnLike aws:PrincipalArn arn:aws:iam::111111111111:role/aws-service-role/s3.data-source.lustre.fsx.amazonaws.com/AWSServiceRoleForFSxS3Access_*",
+        "StringEquals kms:ViaService s3.us-east-1.amazonaws.com",
+      ])
+    ])
+    error_message = "an extra statement keeps its effect (default Allow), actions, resources (default \"*\"), principals and conditions."
+  }
+
+  assert {
+    condition     = anytrue([for s in data.aws_iam_policy_document.kms[0].statement : s.sid == "AllowAuditRole" && length(s.condition) == 0])
+    error_message = "conditions default to none."
+  }
+}
+
 ################################################################################
 # Validations
 ################################################################################
@@ -411,6 +460,103 @@ run "rejects_abort_multipart_zero" {
     abort_incomplete_multipart_days = 0
   }
   expect_failures = [var.abort_incomplete_multipart_days]
+}
+
+run "rejects_key_policy_statement_bad_sid" {
+  command = plan
+  variables {
+    kms_key_policy_statements = [{ sid = "fsx-access", actions = ["kms:Decrypt"], principals = [{ type = "AWS", identifiers = ["*"] }] }]
+  }
+  expect_failures = [var.kms_key_policy_statements]
+}
+
+run "rejects_key_policy_statement_reusing_module_sid" {
+  command = plan
+  variables {
+    kms_key_policy_statements = [{ sid = "AccountAdministersKey", actions = ["kms:*"], principals = [{ type = "AWS", identifiers = ["*"] }] }]
+  }
+  expect_failures = [var.kms_key_policy_statements]
+}
+
+run "rejects_key_policy_statement_duplicate_sid" {
+  command = plan
+  variables {
+    kms_key_policy_statements = [
+      { sid = "Extra", actions = ["kms:Decrypt"], principals = [{ type = "AWS", identifiers = ["*"] }] },
+      { sid = "Extra", actions = ["kms:Encrypt"], principals = [{ type = "AWS", identifiers = ["*"] }] },
+    ]
+  }
+  expect_failures = [var.kms_key_policy_statements]
+}
+
+run "rejects_key_policy_statement_bad_effect" {
+  command = plan
+  variables {
+    kms_key_policy_statements = [{ sid = "Extra", effect = "allow", actions = ["kms:Decrypt"], principals = [{ type = "AWS", identifiers = ["*"] }] }]
+  }
+  expect_failures = [var.kms_key_policy_statements]
+}
+
+run "rejects_key_policy_statement_non_kms_action" {
+  command = plan
+  variables {
+    kms_key_policy_statements = [{ sid = "Extra", actions = ["s3:GetObject"], principals = [{ type = "AWS", identifiers = ["*"] }] }]
+  }
+  expect_failures = [var.kms_key_policy_statements]
+}
+
+run "rejects_key_policy_statement_without_actions" {
+  command = plan
+  variables {
+    kms_key_policy_statements = [{ sid = "Extra", actions = [], principals = [{ type = "AWS", identifiers = ["*"] }] }]
+  }
+  expect_failures = [var.kms_key_policy_statements]
+}
+
+run "rejects_key_policy_statement_other_resource" {
+  command = plan
+  variables {
+    kms_key_policy_statements = [{ sid = "Extra", actions = ["kms:Decrypt"], resources = ["arn:aws:s3:::bucket"], principals = [{ type = "AWS", identifiers = ["*"] }] }]
+  }
+  expect_failures = [var.kms_key_policy_statements]
+}
+
+run "rejects_key_policy_statement_without_principal" {
+  command = plan
+  variables {
+    kms_key_policy_statements = [{ sid = "Extra", actions = ["kms:Decrypt"], principals = [] }]
+  }
+  expect_failures = [var.kms_key_policy_statements]
+}
+
+run "rejects_key_policy_statement_bad_principal_type" {
+  command = plan
+  variables {
+    kms_key_policy_statements = [{ sid = "Extra", actions = ["kms:Decrypt"], principals = [{ type = "Role", identifiers = ["x"] }] }]
+  }
+  expect_failures = [var.kms_key_policy_statements]
+}
+
+run "rejects_key_policy_statement_condition_without_values" {
+  command = plan
+  variables {
+    kms_key_policy_statements = [{
+      sid        = "Extra"
+      actions    = ["kms:Decrypt"]
+      principals = [{ type = "AWS", identifiers = ["*"] }]
+      conditions = [{ test = "StringEquals", variable = "kms:ViaService", values = [] }]
+    }]
+  }
+  expect_failures = [var.kms_key_policy_statements]
+}
+
+run "rejects_key_policy_statements_with_given_key" {
+  command = plan
+  variables {
+    kms_key_arn               = "arn:aws:kms:us-east-1:111111111111:key/22222222-3333-4444-5555-6666aaaabbbb"
+    kms_key_policy_statements = [{ sid = "Extra", actions = ["kms:Decrypt"], principals = [{ type = "AWS", identifiers = ["*"] }] }]
+  }
+  expect_failures = [var.kms_key_policy_statements]
 }
 
 run "rejects_replica_provider_in_wrong_region" {
