@@ -133,10 +133,14 @@ def keep_other_environments(
     manifest_path = staging / MANIFEST
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     for name in kept:
-        entry = previous[name]
-        folder = str(entry.get("workingDirectory", f"stacks/{name}"))
+        folder = Path("stacks") / name  # where the CDK writes every stack
+        if not (outdir / folder).is_dir():
+            raise OutputFolderError(
+                f"{display_path(outdir / MANIFEST)}: lists stack {name}, but {display_path(outdir / folder)} "
+                "is missing; remove the folder, or synthesize every environment"
+            )
         shutil.copytree(outdir / folder, staging / folder, symlinks=True)
-        manifest["stacks"][name] = entry
+        manifest["stacks"][name] = previous[name]
     manifest["stacks"] = dict(sorted(manifest["stacks"].items()))
     manifest_path.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return tuple(kept)

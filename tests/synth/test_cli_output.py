@@ -184,3 +184,16 @@ def test_a_failure_in_the_summary_leaves_the_previous_output_untouched(
     assert result.stdout.startswith("OverflowError: ")
     assert tree_digest(previous) == before
     assert sorted(p.name for p in previous.parent.iterdir()) == ["cdktf.out"]
+
+
+def test_a_kept_stack_missing_from_the_previous_output_is_an_error_not_a_silent_loss(previous: Path) -> None:
+    shutil.rmtree(previous / "stacks" / "prod-network")
+    before = tree_digest(previous)
+    result = run_main(previous, args=["--env", "dev"])
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"{previous / 'manifest.json'}: lists stack prod-network, but {previous / 'stacks' / 'prod-network'} is "
+        "missing; remove the folder, or synthesize every environment; nothing was written\n"
+    )
+    assert tree_digest(previous) == before
+    assert sorted(p.name for p in previous.parent.iterdir()) == ["cdktf.out"]

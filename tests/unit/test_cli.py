@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import signal
 import subprocess
 import sys
 from importlib import metadata
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from llm_infra.cli import Interrupted, Interrupts
 from llm_infra.paths import ENVIRONMENTS_DIR
 from tests.support.synth import ROOT, SYNTH_TIMEOUT_S, main_env, run_main
 from tests.unit.conftest import BASE
@@ -186,3 +188,21 @@ def test_missing_dependencies_are_one_line_that_says_what_to_run(tmp_path: Path)
             in result.stderr
         )
         assert not (tmp_path / "out").exists()
+
+
+def test_a_signal_during_the_swap_is_raised_only_after_it() -> None:
+    """The two renames that swap the output folder in are never separated by SIGTERM/SIGINT."""
+    interrupts = Interrupts()
+    steps = []
+    with pytest.raises(Interrupted) as raised:
+        with interrupts.deferred():
+            steps.append("rename old away")
+            interrupts.handle(signal.SIGTERM, None)  # arrives between the renames
+            steps.append("rename new in")
+        steps.append("not reached")
+    assert steps == ["rename old away", "rename new in"]
+    assert raised.value.signum == signal.SIGTERM
+    interrupts.handle(signal.SIGINT, None)  # a second signal does not cut the clean-up short
+    assert interrupts.received == signal.SIGTERM
+    with pytest.raises(Interrupted):
+        Interrupts().handle(signal.SIGINT, None)  # outside a deferred block: at once
