@@ -75,12 +75,14 @@ class OutputFolderError(Exception):
 
 @dataclass(frozen=True)
 class SynthResult:
+    """What a synth wrote. ``kept``: stacks of environments not selected, carried over from the old output;
+    ``removed``: stacks of the old output the new one no longer has; ``summary``: the table `make synth` prints,
+    rendered before the swap."""
+
     stacks: list[LayerStack]
-    kept: tuple[
-        str, ...
-    ]  # stacks of environments not synthesized this time, carried over from the old output
-    removed: tuple[str, ...]  # stacks of the old output that the new one no longer has
-    summary: str  # the table `make synth` prints, rendered before the swap
+    kept: tuple[str, ...]
+    removed: tuple[str, ...]
+    summary: str
 
 
 def previous_manifest(outdir: Path) -> dict[str, Any] | None:

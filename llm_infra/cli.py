@@ -33,6 +33,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, NoReturn
 
+from llm_infra.engine_process import stop_engine
 from llm_infra.paths import ENVIRONMENTS_DIR
 
 if TYPE_CHECKING:
@@ -227,9 +228,8 @@ def private_tempdir(interrupts: Interrupts) -> Iterator[Path]:
     try:
         yield folder
     finally:
-        cdk = sys.modules.get("llm_infra.cdk")
-        if cdk is not None and not engine_was_running:
-            cdk.stop_engine(kill=interrupts.received is not None)
+        if not engine_was_running:
+            stop_engine(kill=interrupts.received is not None)
         tempfile.tempdir = saved_tempdir
         for key, value in saved_environ.items():
             if value is None:
