@@ -197,7 +197,12 @@ def synth(
     folder and swaps nothing in: ``outdir`` is only read.
     """
     outdir = outdir.absolute()
-    previous = previous_manifest(outdir)
+    try:
+        previous = previous_manifest(outdir)
+    except OutputFolderError:
+        if keep_others or not (outdir / MANIFEST).exists():  # stacks to keep are unknown, or not an output
+            raise
+        previous = None  # replaced as a whole: only the list of removed stacks is lost
     if check:
         parent = Path(tempfile.gettempdir())
     else:

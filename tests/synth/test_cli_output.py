@@ -197,3 +197,16 @@ def test_a_kept_stack_missing_from_the_previous_output_is_an_error_not_a_silent_
     )
     assert tree_digest(previous) == before
     assert sorted(p.name for p in previous.parent.iterdir()) == ["cdktf.out"]
+
+
+def test_an_unreadable_manifest_blocks_a_selection_but_not_a_full_synth(previous: Path) -> None:
+    (previous / "manifest.json").write_text("{not json", encoding="utf-8")
+    result = run_main(previous, args=["--env", "dev"])
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        f"{previous / 'manifest.json'}: cannot read the previous output's list of stacks ("
+    )
+    assert (previous / "manifest.json").read_text(encoding="utf-8") == "{not json"
+    result = run_main(previous)
+    assert result.returncode == 0, result.stderr
+    assert sorted(manifest_stacks(previous)) == sorted(["dev-network", "dev-storage", *OTHERS])
