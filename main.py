@@ -1,4 +1,7 @@
-"""Entry point for `make synth` and the cdktn/cdktf CLIs (cdktf.json: "app": "python main.py")."""
+"""Entry point for `make synth` and the cdktn/cdktf CLIs (cdktf.json: "app": ".venv/bin/python main.py").
+
+`python main.py --help` lists the options; llm_infra/cli.py implements them.
+"""
 
 from llm_infra.cli import main
 

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from llm_infra.cdk import App
 from llm_infra.config import Environment
+from llm_infra.config.loader import display_path
 from llm_infra.paths import MODULES_DIR
 from llm_infra.stacks.base import LayerStack
 from llm_infra.stacks.registry import LAYERS
+from llm_infra.summary import render
 from llm_infra.wrappers.base import MODULE_NAMES, MODULES_ROOT_CONTEXT, module_source
 
 # Mirrors the "context" of cdktf.json (a test keeps them equal); a plain `python main.py` does not read it.
 TARGET_VERSIONS = {"terraform": ">=1.10"}
+MANIFEST = "manifest.json"  # the CDK's list of the stacks in an output folder
 
 
 # What a stack folder needs of a module; local terraform runs leave .terraform/ (with a provider binary) and
@@ -47,6 +54,11 @@ def build_app(
     environments: Sequence[Environment], *, outdir: str, modules_root: Path = MODULES_DIR
 ) -> tuple[App, list[LayerStack]]:
     app = App(outdir=outdir, context=app_context(modules_root))
+    # The cdktn/cdktf CLIs pass their own context in CDKTF_CONTEXT_JSON, which the App lets override the one
+    # given here; theirs has `cdktfRelativeModules` from cdktf.json's `terraformModules` (empty: the modules
+    # are not bindings). Where the modules are copied from is this run's business, so it is set last.
+    for key in ("cdktfRelativeModules", MODULES_ROOT_CONTEXT):
+        app.node.set_context(key, app_context(modules_root)[key])
     stacks: list[LayerStack] = []
     for environment in environments:
         built: dict[str, LayerStack] = {}
@@ -57,22 +69,160 @@ def build_app(
     return app, stacks
 
 
-def synth(environments: Sequence[Environment], outdir: Path) -> list[LayerStack]:
-    """Synthesize into a sibling temporary folder, then swap it in: ``outdir`` is never left half-written."""
+class OutputFolderError(Exception):
+    """The output folder cannot be used; nothing was written. The message is one line naming the folder."""
+
+
+@dataclass(frozen=True)
+class SynthResult:
+    """What a synth wrote. ``kept``: stacks of environments not selected, carried over from the old output;
+    ``removed``: stacks of the old output the new one no longer has; ``summary``: the table `make synth` prints,
+    rendered before the swap."""
+
+    stacks: list[LayerStack]
+    kept: tuple[str, ...]
+    removed: tuple[str, ...]
+    summary: str
+
+
+def previous_manifest(outdir: Path) -> dict[str, Any] | None:
+    """The stacks of an existing output folder (the CDK's manifest.json), or None when there is none.
+
+    Refuses a folder that exists but is not a synth output: swapping it out would delete whatever it holds.
+    """
+    if not outdir.exists():
+        return None
+    if not outdir.is_dir():
+        raise OutputFolderError(f"{display_path(outdir)}: exists and is not a folder")
+    manifest = outdir / MANIFEST
+    if not manifest.exists():
+        if any(outdir.iterdir()):
+            raise OutputFolderError(
+                f"{display_path(outdir)}: exists, is not empty and has no {MANIFEST}, so it is not a synth "
+                "output; refusing to replace it (choose another folder, or remove it)"
+            )
+        return None
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        stacks = data["stacks"]
+        if not isinstance(stacks, dict):
+            raise TypeError("'stacks' is not an object")
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as error:
+        raise OutputFolderError(
+            f"{display_path(manifest)}: cannot read the previous output's list of stacks ({error}); remove "
+            "the folder, or synthesize every environment"
+        ) from None
+    return stacks
+
+
+def stack_environment(stack_name: str) -> str:
+    """The environment a stack belongs to: stack ids are ``<env>-<layer>`` and environment names have no ``-``."""
+    return stack_name.partition("-")[0]
+
+
+def keep_other_environments(
+    previous: Mapping[str, Any], outdir: Path, staging: Path, environments: Sequence[str]
+) -> tuple[str, ...]:
+    """Carry the stacks of environments not synthesized now from the old output into the staged one.
+
+    Their folders are copied as they are, and their manifest entries are merged into the new manifest, so the
+    folder and the manifest (which the cdktn/cdktf CLIs read, deleting stack folders it does not list) agree.
+    """
+    selected = set(environments)
+    kept = sorted(name for name in previous if stack_environment(name) not in selected)
+    if not kept:
+        return ()
+    manifest_path = staging / MANIFEST
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    for name in kept:
+        folder = Path("stacks") / name  # where the CDK writes every stack
+        if not (outdir / folder).is_dir():
+            raise OutputFolderError(
+                f"{display_path(outdir / MANIFEST)}: lists stack {name}, but {display_path(outdir / folder)} "
+                "is missing; remove the folder, or synthesize every environment"
+            )
+        shutil.copytree(outdir / folder, staging / folder, symlinks=True)
+        manifest["stacks"][name] = previous[name]
+    manifest["stacks"] = dict(sorted(manifest["stacks"].items()))
+    manifest_path.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return tuple(kept)
+
+
+def finalize_staged_output(
+    staging: Path,
+    stacks: Sequence[LayerStack],
+    *,
+    previous: Mapping[str, Any] | None,
+    outdir: Path,
+    keep_others: bool,
+) -> tuple[str, ...]:
+    """Everything that completes the staged output before it is swapped in happens here, and may fail here.
+
+    Returns the stacks kept from the previous output. (Per-stack files that are not synthesized, such as
+    committed provider lock files, are copied into ``staging/stacks/<stack>`` here too.)
+    """
+    if not (keep_others and previous):
+        return ()
+    environments = sorted({stack.environment.name for stack in stacks})
+    return keep_other_environments(previous, outdir, staging, environments)
+
+
+def swap_in(
+    staging: Path, outdir: Path, *, uninterruptible: Callable[[], AbstractContextManager[object]]
+) -> None:
+    """Replace ``outdir`` by ``staging``: two renames that a signal never separates."""
+    previous = outdir.with_name(f".{outdir.name}.previous-{os.getpid()}")
+    try:
+        with uninterruptible():
+            if outdir.exists():
+                outdir.rename(previous)
+            staging.rename(outdir)
+    finally:
+        shutil.rmtree(previous, ignore_errors=True)
+
+
+def synth(
+    environments: Sequence[Environment],
+    outdir: Path,
+    *,
+    keep_others: bool = False,
+    check: bool = False,
+    uninterruptible: Callable[[], AbstractContextManager[object]] = contextlib.nullcontext,
+) -> SynthResult:
+    """Synthesize into a temporary folder, finish it, render the summary, then swap it in.
+
+    Everything that can fail happens before the swap, so ``outdir`` is either the previous output, untouched,
+    or the complete new one. ``keep_others`` (a selection of environments was synthesized) carries the stacks
+    of the other environments over from the previous output. ``check`` does all of it in a private temporary
+    folder and swaps nothing in: ``outdir`` is only read.
+    """
     outdir = outdir.absolute()
-    outdir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=outdir.parent))
+    try:
+        previous = previous_manifest(outdir)
+    except OutputFolderError:
+        if keep_others or not (outdir / MANIFEST).exists():  # stacks to keep are unknown, or not an output
+            raise
+        previous = None  # replaced as a whole: only the list of removed stacks is lost
+    if check:
+        parent = Path(tempfile.gettempdir())
+    else:
+        outdir.parent.mkdir(parents=True, exist_ok=True)
+        parent = outdir.parent
+    staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=parent))
     try:
         with tempfile.TemporaryDirectory(prefix="llm-infra-modules-") as modules:
             app, stacks = build_app(
                 environments, outdir=str(staging), modules_root=stage_modules(Path(modules))
             )
             app.synth()
-        previous = outdir.with_name(f".{outdir.name}.previous-{os.getpid()}")
-        if outdir.exists():
-            outdir.rename(previous)
-        staging.rename(outdir)
-        shutil.rmtree(previous, ignore_errors=True)
+        kept = finalize_staged_output(
+            staging, stacks, previous=previous, outdir=outdir, keep_others=keep_others
+        )
+        produced = {stack.label.stack_id for stack in stacks}
+        removed = tuple(sorted(name for name in previous or {} if name not in produced and name not in kept))
+        summary = render(stacks, display_path(outdir))
+        if not check:
+            swap_in(staging, outdir, uninterruptible=uninterruptible)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return stacks
+    return SynthResult(stacks=stacks, kept=kept, removed=removed, summary=summary)

@@ -7,20 +7,37 @@ another name, so teams whose apps already run on CDKTF can import our constructs
 
 from __future__ import annotations
 
+import builtins
+import sys
+from collections.abc import Mapping
+from importlib import metadata
+from typing import Any
+
+# What to do when the engine is missing (a fresh clone run with a Python outside the project's .venv).
+INSTALL_HINT = "run `make synth` (it creates .venv) and use .venv/bin/python, or `pip install -e .`"
+
 try:
     import cdktn as _engine
 
     ENGINE = "cdktn"
-except ImportError:  # pragma: no cover - exercised by the CDKTF compatibility test in its own venv
-    import cdktf as _engine  # type: ignore[no-redef]
+except ModuleNotFoundError as missing:  # pragma: no cover - exercised by the CDKTF compatibility test
+    if missing.name != "cdktn":  # cdktn is there but one of its own dependencies is not
+        raise
+    try:
+        import cdktf as _engine  # type: ignore[no-redef]
+    except ModuleNotFoundError as also_missing:
+        if also_missing.name != "cdktf":
+            raise
+        # Not "No module named 'cdktf'": the default engine is cdktn, and what helps is how to install it.
+        raise ModuleNotFoundError(
+            f"no CDK engine: neither cdktn (CDK Terrain) nor cdktf (CDKTF 0.21) is installed for "
+            f"{sys.executable}; {INSTALL_HINT}",
+            name="cdktn",
+        ) from None
 
     ENGINE = "cdktf"
 
-import builtins
-from collections.abc import Mapping
-from typing import Any
-
-from constructs import Construct
+from constructs import Construct  # noqa: E402 - after the engine, whose absence has the clearer message
 
 App = _engine.App
 Fn = _engine.Fn
@@ -33,7 +50,15 @@ TerraformProvider = _engine.TerraformProvider
 TerraformStack = _engine.TerraformStack
 Token = _engine.Token
 
-ENGINE_VERSION: str = getattr(_engine, "__version__", "unknown")
+
+def _engine_version() -> str:
+    try:
+        return metadata.version(ENGINE)
+    except metadata.PackageNotFoundError:  # pragma: no cover - an engine importable without metadata
+        return str(getattr(_engine, "__version__", "unknown"))
+
+
+ENGINE_VERSION: str = _engine_version()
 
 
 def s3_backend(scope: TerraformStack, *, use_lockfile: bool, **config: Any) -> None:
@@ -83,6 +108,7 @@ class Provider(TerraformProvider):
 __all__ = [
     "ENGINE",
     "ENGINE_VERSION",
+    "INSTALL_HINT",
     "App",
     "Construct",
     "Fn",

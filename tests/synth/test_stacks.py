@@ -149,7 +149,7 @@ def test_no_absolute_paths_of_this_machine(outdir: Path) -> None:
 
 def test_cdktf_json_context_matches_the_app(root: Path) -> None:
     config = json.loads((root / "cdktf.json").read_text(encoding="utf-8"))
-    assert config["app"] == "python main.py"
+    assert config["app"] == ".venv/bin/python main.py"  # run and checked in tests/synth/test_cli_process.py
     context = app_context()
     context.pop("cdktfRelativeModules")  # computed from the working directory; the CLI sets its own
     context.pop("llmInfraModulesRoot")  # where this run staged its clean copy of the modules
