@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -25,6 +26,23 @@ TARGET_VERSIONS = {"terraform": ">=1.10"}
 MODULE_COPY_IGNORE = shutil.ignore_patterns(
     ".terraform", ".terraform.lock.hcl", "*.tfstate*", "*.tfplan", "tests"
 )
+
+
+# The committed provider locks, one per provider set: `<sorted provider names joined by "-">.terraform.lock.hcl`,
+# refreshed by `make lock`. Every stack folder gets the one of its providers, so that `terraform init` installs
+# exactly the versions (and verifies exactly the checksums) the tests ran with.
+LOCKS_DIR = Path(__file__).resolve().parent / "locks"
+
+
+def copy_provider_lock(stack_dir: Path, locks_dir: Path = LOCKS_DIR) -> Path | None:
+    """Copy the committed lock of the stack's provider set into a synthesized stack folder, as
+    ``.terraform.lock.hcl``; None when no lock is committed for that set (then terraform init writes one)."""
+    document = json.loads((stack_dir / "cdk.tf.json").read_text(encoding="utf-8"))
+    providers = sorted(document.get("terraform", {}).get("required_providers", {}))
+    source = locks_dir / f"{'-'.join(providers)}.terraform.lock.hcl"
+    if not providers or not source.is_file():
+        return None
+    return Path(shutil.copyfile(source, stack_dir / ".terraform.lock.hcl"))
 
 
 def app_context(modules_root: Path = MODULES_DIR) -> dict[str, Any]:
@@ -68,6 +86,8 @@ def synth(environments: Sequence[Environment], outdir: Path) -> list[LayerStack]
                 environments, outdir=str(staging), modules_root=stage_modules(Path(modules))
             )
             app.synth()
+        for stack_dir in sorted((staging / "stacks").glob("*")):
+            copy_provider_lock(stack_dir)
         previous = outdir.with_name(f".{outdir.name}.previous-{os.getpid()}")
         if outdir.exists():
             outdir.rename(previous)

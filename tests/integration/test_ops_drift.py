@@ -98,33 +98,40 @@ def synthesize(tmp_path: Path) -> Path:
     return outdir
 
 
-def accept_moto_rule_descriptions(stack_dir: Path, env: dict[str, str], *extra: str) -> list[str]:
+def accept_moto_rule_descriptions(stack_dir: Path, env: dict[str, str]) -> list[str]:
     """Emulator-only step: moto 5.2.5 reads security-group rules that reference a group or prefix list back
-    without their description (its SecurityGroupRule.description reads only the CIDR range's). AWS returns it.
-    Accept exactly those rules' refreshed state, after checking that the description is all that differs."""
+    without their description (its SecurityGroupRule.description reads only the CIDR range's); AWS returns it.
+    Find exactly those rules in a refresh-only plan, check that the description is all that differs, and write
+    ``description = null`` for them alone into the state (``state pull`` / ``state push``, so it works with any
+    backend). Nothing else is accepted: a refresh-only apply, even targeted, would also record what the refresh
+    read for the rules' dependencies. Returns the rules' addresses."""
     plan_file = stack_dir / "moto-gaps.tfplan"
-    common = ["-input=false", "-no-color", "-lock=false", *extra]
+    common = ["-input=false", "-no-color", "-lock=false"]
     terraform(
         ["plan", "-refresh-only", *common, f"-out={plan_file}"], stack_dir, env, timeout=APPLY_TIMEOUT_S
     )
     shown = json.loads(terraform(["show", "-json", str(plan_file)], stack_dir, env).stdout)
     plan_file.unlink()
-    targets = []
+    gaps: dict[str, str] = {}  # rule id -> address
     for entry in shown.get("resource_drift", []):
         before, after = entry["change"]["before"] or {}, entry["change"]["after"] or {}
         changed = {key for key in set(before) | set(after) if before.get(key) != after.get(key)}
         referencing = before.get("referenced_security_group_id") or before.get("prefix_list_id")
         if entry["type"] in RULE_TYPES and changed == {"description"} and after["description"] is None:
             assert referencing, f"moto dropped the description of a CIDR rule: {entry['address']}"
-            targets.append(entry["address"])
-    if targets:
-        terraform(
-            ["apply", "-refresh-only", "-auto-approve", *common, *(f"-target={t}" for t in targets)],
-            stack_dir,
-            env,
-            timeout=APPLY_TIMEOUT_S,
-        )
-    return targets
+            gaps[before["id"]] = entry["address"]
+    if gaps:
+        state = json.loads(terraform(["state", "pull"], stack_dir, env).stdout)
+        for resource in state["resources"]:
+            for instance in resource["instances"]:
+                if instance["attributes"].get("id") in gaps:
+                    instance["attributes"]["description"] = None
+        state["serial"] += 1
+        pushed = stack_dir / "moto-gaps.tfstate"
+        pushed.write_text(json.dumps(state), encoding="utf-8")
+        terraform(["state", "push", str(pushed)], stack_dir, env)
+        pushed.unlink()
+    return sorted(gaps.values())
 
 
 def drift(outdir: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
