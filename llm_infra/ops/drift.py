@@ -169,6 +169,7 @@ class PlanDrift:
 
     changes: tuple[str, ...]
     mirrored: tuple[str, ...]
+    null_to_empty: tuple[str, ...] = ()
 
 
 def _module_resources(module: Values) -> list[Values]:
@@ -347,6 +348,7 @@ def read_plan(plan: Mapping[str, Any]) -> PlanDrift:
     managed = _managed(plan)
     changes: list[str] = []
     mirrored: list[str] = []
+    null_to_empty: list[str] = []
     for entry in plan.get("resource_drift", []):
         change = entry.get("change", {})
         actions = change.get("actions", [])
@@ -358,7 +360,13 @@ def read_plan(plan: Mapping[str, Any]) -> PlanDrift:
             changes.append(f"{entry['address']} ({label})")
             continue
         drifted = []
-        for attribute in _changed_attributes(before, after):
+        changed = _changed_attributes(before, after)
+        null_to_empty.extend(
+            f"{entry['address']}.{key}"
+            for key in sorted(set(before) | set(after))
+            if before.get(key) != after.get(key) and key not in changed
+        )
+        for attribute in changed:
             old = _unmanaged(entry["type"], attribute, before, before.get(attribute), managed)
             new = _unmanaged(entry["type"], attribute, after, after.get(attribute), managed)
             mirror = old is not None and old == new
@@ -374,7 +382,7 @@ def read_plan(plan: Mapping[str, Any]) -> PlanDrift:
         actions = output.get("actions", [])
         if actions and actions != ["no-op"]:
             changes.append(f"output.{name} ({'/'.join(actions)})")
-    return PlanDrift(tuple(changes), tuple(mirrored))
+    return PlanDrift(tuple(changes), tuple(mirrored), tuple(null_to_empty))
 
 
 def drifted_addresses(plan: Mapping[str, Any]) -> list[str]:
@@ -466,13 +474,14 @@ class Drift:
         read = read_plan(json.loads(shown.output))
         if read.changes:
             return StackDrift(stack, "drifted", read.changes)
-        if read.mirrored:
-            return StackDrift(
-                stack,
-                "clean",
-                detail=f"no drift ({len(read.mirrored)} refreshed attribute(s) only mirror resources this "
-                "state manages)",
-            )
+        discounted = [
+            f"{len(read.mirrored)} refreshed attribute(s) only mirror resources this state manages"
+            if read.mirrored
+            else "",
+            f"{len(read.null_to_empty)} only went from null to empty" if read.null_to_empty else "",
+        ]
+        if any(discounted):
+            return StackDrift(stack, "clean", detail=f"no drift ({', '.join(d for d in discounted if d)})")
         return StackDrift(
             stack, "clean", detail="no drift (terraform exit code 2 without any reported change)"
         )

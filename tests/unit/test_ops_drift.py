@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import time
@@ -431,8 +432,30 @@ def test_null_and_empty_collections_are_the_same_but_removed_items_are_not() -> 
         "network_interfaces": [{"ipv4_addresses": [], "security_groups": [SG]}],
         "tags": None,
     }
-    assert read_plan(_plan([], [_update(address, "aws_launch_template", before, after)])).changes == ()
+    read = read_plan(_plan([], [_update(address, "aws_launch_template", before, after)]))
+    assert read.changes == ()
+    assert read.null_to_empty == tuple(
+        f"{address}.{key}" for key in ("network_interfaces", "security_group_names", "tags")
+    )
     emptied = {**after, "network_interfaces": [{"ipv4_addresses": [], "security_groups": []}]}
     assert read_plan(_plan([], [_update(address, "aws_launch_template", before, emptied)])).changes == (
         f"{address} (update: network_interfaces)",
+    )
+
+
+def test_a_clean_stack_says_what_was_discounted(tmp_path: Path) -> None:
+    out = _stacks(tmp_path / "out", "dev-network")
+    plan = _plan(MANAGED_RULES, [_sg_drift(INGRESS, EGRESS)])
+    lt = 'module.network.aws_launch_template.this["gpu"]'
+    plan["resource_drift"].append(  # type: ignore[attr-defined]
+        _update(lt, "aws_launch_template", {"vpc_security_group_ids": None}, {"vpc_security_group_ids": []})
+    )
+    (tmp_path / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
+    script = f'case "$1" in\n  init) exit 0;;\n  plan) exit 2;;\n  show) cat {tmp_path / "plan.json"};;\nesac'
+    [result] = Drift(env=dict(os.environ), terraform=_fake_terraform(tmp_path, script)).run(
+        discover_stacks(out)
+    )
+    assert (result.status, result.summary()) == (
+        "clean",
+        "no drift (2 refreshed attribute(s) only mirror resources this state manages, 1 only went from null to empty)",
     )
