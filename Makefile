@@ -12,10 +12,33 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CHECKPOINT_DISABLE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: synth test unit lint fmt bench clean
+# Provider locks (llm_infra/locks/<providers>.terraform.lock.hcl, copied into every stack folder at synth).
+# `make lock` adds the registry's checksums for LOCK_PLATFORMS to each lock, keeping the locked version;
+# LOCK_UPGRADE=1 starts from an empty lock (newest versions the constraints allow);
+# LLM_INFRA_TF_MIRROR=<mirror root> reads a filesystem mirror instead of the registry (checksums of the
+# platforms in the mirror only). LOCK_STACKS maps each provider set to one stack that uses exactly it.
+LOCK_DIR       := llm_infra/locks
+LOCK_STACKS    ?= aws:dev-network
+LOCK_PLATFORMS ?= linux_amd64 linux_arm64 darwin_amd64 darwin_arm64
+LOCK_OUTDIR    := $(or $(CDKTF_OUTDIR),cdktf.out)
+LOCK_SOURCE     = $(if $(LLM_INFRA_TF_MIRROR),-fs-mirror=$(LLM_INFRA_TF_MIRROR) $(addprefix -platform=,$(notdir \
+                  $(wildcard $(LLM_INFRA_TF_MIRROR)/registry.terraform.io/hashicorp/*/*/*_*))),$(addprefix -platform=,$(LOCK_PLATFORMS)))
+
+.PHONY: synth test unit lint fmt bench clean lock
 
 synth: $(VENV)/.installed
 	$(PY) main.py
+
+lock: synth
+	@set -e; for entry in $(LOCK_STACKS); do \
+	  providers=$${entry%%:*}; stack=$${entry#*:}; work=$$(mktemp -d); \
+	  cp -R $(LOCK_OUTDIR)/stacks/$$stack/. $$work/; rm -rf $$work/.terraform; \
+	  if [ -n "$(LOCK_UPGRADE)" ]; then rm -f $$work/.terraform.lock.hcl; fi; \
+	  (cd $$work && terraform get -no-color >/dev/null && terraform providers lock -no-color $(sort $(LOCK_SOURCE))) \
+	    || { rm -rf $$work; exit 1; }; \
+	  cp $$work/.terraform.lock.hcl $(LOCK_DIR)/$$providers.terraform.lock.hcl; rm -rf $$work; \
+	  echo "wrote $(LOCK_DIR)/$$providers.terraform.lock.hcl (from $$stack)"; \
+	done
 
 test: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(CDKTF_VENV)/.installed lint
 	LLM_INFRA_CHECKOV=$(CHECKOV_VENV)/bin/checkov LLM_INFRA_CDKTF_PYTHON=$(CDKTF_VENV)/bin/python $(PY) -m pytest

@@ -34,6 +34,23 @@ MODULE_COPY_IGNORE = shutil.ignore_patterns(
 )
 
 
+# The committed provider locks, one per provider set: `<sorted provider names joined by "-">.terraform.lock.hcl`,
+# refreshed by `make lock`. Every stack folder gets the one of its providers, so that `terraform init` installs
+# exactly the versions (and verifies exactly the checksums) the tests ran with.
+LOCKS_DIR = Path(__file__).resolve().parent / "locks"
+
+
+def copy_provider_lock(stack_dir: Path, locks_dir: Path = LOCKS_DIR) -> Path | None:
+    """Copy the committed lock of the stack's provider set into a synthesized stack folder, as
+    ``.terraform.lock.hcl``; None when no lock is committed for that set (then terraform init writes one)."""
+    document = json.loads((stack_dir / "cdk.tf.json").read_text(encoding="utf-8"))
+    providers = sorted(document.get("terraform", {}).get("required_providers", {}))
+    source = locks_dir / f"{'-'.join(providers)}.terraform.lock.hcl"
+    if not providers or not source.is_file():
+        return None
+    return Path(shutil.copyfile(source, stack_dir / ".terraform.lock.hcl"))
+
+
 def app_context(modules_root: Path = MODULES_DIR) -> dict[str, Any]:
     return {
         "targetVersions": TARGET_VERSIONS,
@@ -161,6 +178,8 @@ def finalize_staged_output(
     Returns the stacks kept from the previous output. (Per-stack files that are not synthesized, such as
     committed provider lock files, are copied into ``staging/stacks/<stack>`` here too.)
     """
+    for stack in stacks:
+        copy_provider_lock(staging / "stacks" / stack.label.stack_id)
     if not (keep_others and previous):
         return ()
     environments = sorted({stack.environment.name for stack in stacks})

@@ -1,21 +1,27 @@
-"""scripts/drift.py on the dev network stack applied to moto: no drift, a tag changed by hand, restored.
+"""scripts/drift.py on the dev network stack applied to moto: clean right after the apply, then real changes.
 
 The stack is synthesized from a test copy of environments/dev.toml without what moto cannot hold (placement
 groups) and without the storage layer; a test-only ``zz_test_override.tf.json`` points the aws provider at moto
-(acting in the environment's account through an assumed role) and the backend at a local state file.
+(acting in the environment's account through an assumed role) and the backend at a local state file. The stack is
+applied once for the module; each test undoes what it changed outside Terraform, except the last.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import boto3
 import pytest
 
 from llm_infra.paths import ENVIRONMENTS_DIR, PROJECT_ROOT
-from tests.integration.test_ops_bootstrap import ACCOUNT, account_session
+from tests.integration.test_ops_bootstrap import ACCOUNT, ROLE
 from tests.support.moto import MotoServer
 from tests.support.terraform import (
     cli_config,
@@ -34,6 +40,8 @@ SYNTH_TIMEOUT_S = 300
 APPLY_TIMEOUT_S = 600
 DRIFT_TIMEOUT_S = 600
 VPC = "module.network.aws_vpc.this[0]"
+EFA_SG = "module.network.aws_security_group.efa"
+EFA_SELF_INGRESS = "module.network.aws_vpc_security_group_ingress_rule.efa_self_all"
 
 # moto 5.2.5 has no placement groups; the storage layer is not part of this test.
 MOTO_EDITS = {
@@ -41,27 +49,35 @@ MOTO_EDITS = {
     'placement_group = "train"\n': "",
     "[storage]\n": "[storage]\nenabled = false\n",
 }
+RULE_TYPES = ("aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule")
 
 
-@pytest.fixture
-def tf_env(tmp_path: Path) -> dict[str, str]:
+def moto_tf_env(directory: Path) -> dict[str, str]:
     if terraform_binary() is None:
         pytest.skip("terraform is not on PATH")
     mirror = find_mirror()
     if mirror is None:
         pytest.skip("no local hashicorp/aws provider mirror (set LLM_INFRA_TF_MIRROR)")
-    return terraform_env(cli_config(tmp_path, mirror))
+    return terraform_env(cli_config(directory, mirror))
+
+
+def moto_environment_text(*, role: bool = False) -> str:
+    """environments/dev.toml without what moto cannot hold; with ``role``, assuming a role in its account."""
+    text = (ENVIRONMENTS_DIR / "dev.toml").read_text(encoding="utf-8")
+    edits = dict(MOTO_EDITS)
+    if role:
+        edits[f'account_id = "{ACCOUNT}"'] = f'account_id = "{ACCOUNT}"\nrole_arn = "{ROLE}"'
+    for old, new in edits.items():
+        assert old in text, f"test bug: {old!r} not in environments/dev.toml"
+        text = text.replace(old, new)
+    return text
 
 
 def synthesize(tmp_path: Path) -> Path:
     environments = tmp_path / "environments"
     environments.mkdir()
     shutil.copy(ENVIRONMENTS_DIR / "_defaults.toml", environments / "_defaults.toml")
-    text = (ENVIRONMENTS_DIR / "dev.toml").read_text(encoding="utf-8")
-    for old, new in MOTO_EDITS.items():
-        assert old in text, f"test bug: {old!r} not in environments/dev.toml"
-        text = text.replace(old, new)
-    (environments / "dev.toml").write_text(text, encoding="utf-8")
+    (environments / "dev.toml").write_text(moto_environment_text(), encoding="utf-8")
     outdir = tmp_path / "cdktf.out"
     result = subprocess.run(
         [sys.executable, "main.py"],
@@ -82,6 +98,42 @@ def synthesize(tmp_path: Path) -> Path:
     return outdir
 
 
+def accept_moto_rule_descriptions(stack_dir: Path, env: dict[str, str]) -> list[str]:
+    """Emulator-only step: moto 5.2.5 reads security-group rules that reference a group or prefix list back
+    without their description (its SecurityGroupRule.description reads only the CIDR range's); AWS returns it.
+    Find exactly those rules in a refresh-only plan, check that the description is all that differs, and write
+    ``description = null`` for them alone into the state (``state pull`` / ``state push``, so it works with any
+    backend). Nothing else is accepted: a refresh-only apply, even targeted, would also record what the refresh
+    read for the rules' dependencies. Returns the rules' addresses."""
+    plan_file = stack_dir / "moto-gaps.tfplan"
+    common = ["-input=false", "-no-color", "-lock=false"]
+    terraform(
+        ["plan", "-refresh-only", *common, f"-out={plan_file}"], stack_dir, env, timeout=APPLY_TIMEOUT_S
+    )
+    shown = json.loads(terraform(["show", "-json", str(plan_file)], stack_dir, env).stdout)
+    plan_file.unlink()
+    gaps: dict[str, str] = {}  # rule id -> address
+    for entry in shown.get("resource_drift", []):
+        before, after = entry["change"]["before"] or {}, entry["change"]["after"] or {}
+        changed = {key for key in set(before) | set(after) if before.get(key) != after.get(key)}
+        referencing = before.get("referenced_security_group_id") or before.get("prefix_list_id")
+        if entry["type"] in RULE_TYPES and changed == {"description"} and after["description"] is None:
+            assert referencing, f"moto dropped the description of a CIDR rule: {entry['address']}"
+            gaps[before["id"]] = entry["address"]
+    if gaps:
+        state = json.loads(terraform(["state", "pull"], stack_dir, env).stdout)
+        for resource in state["resources"]:
+            for instance in resource["instances"]:
+                if instance["attributes"].get("id") in gaps:
+                    instance["attributes"]["description"] = None
+        state["serial"] += 1
+        pushed = stack_dir / "moto-gaps.tfstate"
+        pushed.write_text(json.dumps(state), encoding="utf-8")
+        terraform(["state", "push", str(pushed)], stack_dir, env)
+        pushed.unlink()
+    return sorted(gaps.values())
+
+
 def drift(outdir: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "scripts/drift.py", "--outdir", str(outdir), "--stack", STACK, "--timeout", "300"],
@@ -99,50 +151,124 @@ def stack_line(result: subprocess.CompletedProcess[str]) -> str:
     return line
 
 
-def test_drift_clean_then_tag_changed_then_restored(
-    moto_env: MotoServer, tf_env: dict[str, str], tmp_path: Path
-) -> None:
+def assert_clean(result: subprocess.CompletedProcess[str]) -> None:
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert stack_line(result).split()[:2] == [STACK, "clean"]
+
+
+def assert_drifted(result: subprocess.CompletedProcess[str], *changes: str) -> None:
+    assert result.returncode == 2, result.stdout + result.stderr
+    line = stack_line(result)
+    assert line.split()[:2] == [STACK, "drifted"]
+    assert line.endswith(f"{len(changes)} changed outside Terraform: {', '.join(changes)}"), line
+    assert result.stdout.rstrip().endswith("1 stack(s): 1 drifted, 0 could not be checked")
+
+
+@dataclass(frozen=True)
+class Applied:
+    outdir: Path
+    stack_dir: Path
+    env: dict[str, str]
+    ec2: Any  # boto3 EC2 client acting in the environment's account
+    moto_gaps: tuple[str, ...]
+
+
+def ec2_in_account(moto: MotoServer) -> Any:
+    keys = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "region_name": "us-west-2"}
+    sts = boto3.client("sts", endpoint_url=moto.endpoint, **keys)
+    credentials = sts.assume_role(RoleArn=ROLE, RoleSessionName="test-setup")["Credentials"]
+    return boto3.client(
+        "ec2",
+        endpoint_url=moto.endpoint,
+        region_name="us-west-2",
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+    )
+
+
+@pytest.fixture(scope="module")
+def applied(moto: MotoServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Applied]:
+    """The dev network applied once to a fresh moto (no `apply -refresh-only` afterwards), for this module."""
+    tmp_path = tmp_path_factory.mktemp("drift")
+    env = moto_tf_env(tmp_path)
+    moto.reset()
     outdir = synthesize(tmp_path)
     stack_dir = outdir / "stacks" / STACK
     write_moto_override(
         stack_dir,
-        endpoint=moto_env.endpoint,
+        endpoint=moto.endpoint,
         state_path=tmp_path / "dev-network.tfstate",
-        providers=[moto_provider(moto_env.endpoint, "us-west-2", ACCOUNT)],
+        providers=[moto_provider(moto.endpoint, "us-west-2", ACCOUNT)],
     )
-    terraform(["init", "-input=false", "-no-color"], stack_dir, tf_env, timeout=APPLY_TIMEOUT_S)
+    terraform(["init", "-input=false", "-no-color"], stack_dir, env, timeout=APPLY_TIMEOUT_S)
     terraform(
-        ["apply", "-auto-approve", "-input=false", "-no-color"], stack_dir, tf_env, timeout=APPLY_TIMEOUT_S
+        ["apply", "-auto-approve", "-input=false", "-no-color"], stack_dir, env, timeout=APPLY_TIMEOUT_S
     )
-    # Record what the provider reads back right after creation (EIP association made by the NAT gateway,
-    # inline policies of the flow-log role, attributes moto fills in), as a second apply would in real use.
-    terraform(
-        ["apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color"],
-        stack_dir,
-        tf_env,
-        timeout=APPLY_TIMEOUT_S,
-    )
+    gaps = accept_moto_rule_descriptions(stack_dir, env)
+    yield Applied(outdir, stack_dir, env, ec2_in_account(moto), tuple(gaps))
+    moto.reset()
 
-    clean = drift(outdir, tf_env)
-    assert clean.returncode == 0, clean.stdout + clean.stderr
-    assert stack_line(clean).split()[:2] == [STACK, "clean"]
+
+def test_a_fresh_apply_reads_clean(applied: Applied) -> None:
+    # What moto alone gets wrong, and only that, was accepted: the rules that reference the EFA group or the S3
+    # prefix list (7 of the 13 rules).
+    assert len(applied.moto_gaps) == 7
+    clean = drift(applied.outdir, applied.env)
+    assert_clean(clean)
     assert f"[{STACK}] terraform plan" in clean.stderr
+    # The refresh did read back the security group's rules, the route tables' routes, the flow-log role's
+    # policy and the NAT gateway's Elastic IP association: those mirror resources the same state manages.
+    assert "refreshed attribute(s) only mirror resources this state manages" in stack_line(clean)
 
-    ec2 = account_session().client("ec2")
-    [vpc] = ec2.describe_vpcs(
-        Filters=[{"Name": "tag:Environment", "Values": ["dev"]}, {"Name": "tag:Layer", "Values": ["network"]}]
-    )["Vpcs"]
-    ec2.create_tags(Resources=[vpc["VpcId"]], Tags=[{"Key": "Owner", "Value": "someone-else"}])
 
-    drifted = drift(outdir, tf_env)
-    assert drifted.returncode == 2, drifted.stdout + drifted.stderr
-    line = stack_line(drifted)
-    assert line.split()[:2] == [STACK, "drifted"]
-    assert line.endswith(f"1 changed outside Terraform: {VPC} (update)")
-    assert drifted.stdout.rstrip().endswith("1 stack(s): 1 drifted, 0 could not be checked")
+def dev_vpc(ec2: Any) -> dict[str, Any]:
+    filters = [{"Name": "tag:Environment", "Values": ["dev"]}, {"Name": "tag:Layer", "Values": ["network"]}]
+    [vpc] = ec2.describe_vpcs(Filters=filters)["Vpcs"]
+    return dict(vpc)
 
-    ec2.create_tags(Resources=[vpc["VpcId"]], Tags=[{"Key": "Owner", "Value": "ml-platform"}])
 
-    restored = drift(outdir, tf_env)
-    assert restored.returncode == 0, restored.stdout + restored.stderr
-    assert stack_line(restored).split()[:2] == [STACK, "clean"]
+def efa_group_id(applied: Applied) -> str:
+    shown = json.loads(terraform(["show", "-json"], applied.stack_dir, applied.env).stdout)
+    [group_id] = [
+        resource["values"]["id"]
+        for module in shown["values"]["root_module"]["child_modules"]
+        for resource in module["resources"]
+        if resource["address"] == EFA_SG
+    ]
+    return str(group_id)
+
+
+def test_tag_changed_then_restored(applied: Applied) -> None:
+    vpc_id = dev_vpc(applied.ec2)["VpcId"]
+    applied.ec2.create_tags(Resources=[vpc_id], Tags=[{"Key": "Owner", "Value": "someone-else"}])
+    try:
+        assert_drifted(drift(applied.outdir, applied.env), f"{VPC} (update: tags, tags_all)")
+    finally:
+        applied.ec2.create_tags(Resources=[vpc_id], Tags=[{"Key": "Owner", "Value": "ml-platform"}])
+    assert_clean(drift(applied.outdir, applied.env))
+
+
+def test_a_rule_added_outside_terraform_is_reported(applied: Applied) -> None:
+    group_id = efa_group_id(applied)
+    ssh = [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]
+    applied.ec2.authorize_security_group_ingress(GroupId=group_id, IpPermissions=ssh)
+    try:
+        assert_drifted(drift(applied.outdir, applied.env), f"{EFA_SG} (update: ingress)")
+    finally:
+        applied.ec2.revoke_security_group_ingress(GroupId=group_id, IpPermissions=ssh)
+
+
+# Last in the module: it leaves the rule deleted (restoring it is a ~60 s targeted apply against moto); the
+# fixture's teardown resets moto.
+def test_a_managed_rule_deleted_outside_terraform_is_reported(applied: Applied) -> None:
+    shown = json.loads(terraform(["show", "-json"], applied.stack_dir, applied.env).stdout)
+    [rule_id] = [
+        resource["values"]["id"]
+        for module in shown["values"]["root_module"]["child_modules"]
+        for resource in module["resources"]
+        if resource["address"] == EFA_SELF_INGRESS
+    ]
+    applied.ec2.revoke_security_group_ingress(GroupId=efa_group_id(applied), SecurityGroupRuleIds=[rule_id])
+    # Reported once, on the rule's own address; the group's ingress list is not blamed a second time.
+    assert_drifted(drift(applied.outdir, applied.env), f"{EFA_SELF_INGRESS} (delete)")

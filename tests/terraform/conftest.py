@@ -23,8 +23,13 @@ def tf_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 def copy_tree(source: Path, target: Path) -> Path:
-    """Work on a copy: terraform writes .terraform/ and state, which must never land in the repo or cdktf.out."""
-    shutil.copytree(
-        source, target, ignore=shutil.ignore_patterns(".terraform", "*.tfstate*", ".terraform.lock.hcl")
-    )
+    """Work on a copy: terraform writes .terraform/ and state, which must never land in the repo or cdktf.out.
+
+    A synthesized stack keeps its ``.terraform.lock.hcl`` (the committed lock copied in at synth), so every
+    ``terraform init`` of a stack installs the locked provider version; a module folder's local lock is dropped
+    (reusable modules commit none)."""
+    ignored = [".terraform", "*.tfstate*"]
+    if not (source / "cdk.tf.json").is_file():
+        ignored.append(".terraform.lock.hcl")
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(*ignored))
     return target

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import time
@@ -16,6 +17,7 @@ from llm_infra.ops.drift import (
     discover_stacks,
     drifted_addresses,
     exit_code,
+    read_plan,
     render,
     run_bounded,
 )
@@ -163,4 +165,297 @@ def test_exit_code_2_without_reported_changes_is_clean(tmp_path: Path) -> None:
     assert (result.status, result.summary()) == (
         "clean",
         "no drift (terraform exit code 2 without any reported change)",
+    )
+
+
+# --- attributes that mirror resources the same state manages (shapes as terraform 1.11 / aws 5.100 write them)
+
+SG = "sg-0aaa"
+OTHER_SG = "sg-0bbb"
+
+
+def _inline(protocol: str, ports: tuple[int, int], **sources: object) -> dict[str, object]:
+    entry: dict[str, object] = {
+        "cidr_blocks": [],
+        "description": "",
+        "from_port": ports[0],
+        "ipv6_cidr_blocks": [],
+        "prefix_list_ids": [],
+        "protocol": protocol,
+        "security_groups": [],
+        "self": False,
+        "to_port": ports[1],
+    }
+    entry.update(sources)
+    return entry
+
+
+def _vpc_rule(direction: str, name: str, protocol: str, ports: tuple[int, int] | None, **source: str):
+    values: dict[str, object] = {
+        "security_group_id": SG,
+        "ip_protocol": protocol,
+        "from_port": ports[0] if ports else None,
+        "to_port": ports[1] if ports else None,
+        "cidr_ipv4": None,
+        "cidr_ipv6": None,
+        "prefix_list_id": None,
+        "referenced_security_group_id": None,
+    }
+    values.update(source)
+    return {
+        "address": f"module.network.aws_vpc_security_group_{direction}_rule.{name}",
+        "mode": "managed",
+        "type": f"aws_vpc_security_group_{direction}_rule",
+        "values": values,
+    }
+
+
+def _plan(resources: list[dict[str, object]], drift: list[dict[str, object]]) -> dict[str, object]:
+    return {
+        "prior_state": {"values": {"root_module": {"child_modules": [{"resources": resources}]}}},
+        "resource_drift": drift,
+        "output_changes": {},
+    }
+
+
+def _update(address: str, resource_type: str, before: dict[str, object], after: dict[str, object]):
+    return {
+        "address": address,
+        "mode": "managed",
+        "type": resource_type,
+        "change": {"actions": ["update"], "before": before, "after": after},
+    }
+
+
+MANAGED_RULES = [
+    _vpc_rule("ingress", "efa_self_all", "-1", None, referenced_security_group_id=SG),
+    _vpc_rule("egress", "efa_self_all", "-1", None, referenced_security_group_id=SG),
+    _vpc_rule("egress", "https", "tcp", (443, 443), cidr_ipv4="0.0.0.0/0"),
+    _vpc_rule("egress", "s3", "tcp", (443, 443), prefix_list_id="pl-1234"),
+]
+# What the security group reads back once its separately managed rules exist (self, prefix list, CIDR).
+INGRESS = [_inline("-1", (0, 0), self=True)]
+EGRESS = [
+    _inline("-1", (0, 0), self=True),
+    _inline("tcp", (443, 443), cidr_blocks=["0.0.0.0/0"]),
+    _inline("tcp", (443, 443), prefix_list_ids=["pl-1234"]),
+]
+SG_ADDRESS = "module.network.aws_security_group.efa"
+
+
+def _sg_drift(ingress: list[dict[str, object]], egress: list[dict[str, object]]) -> dict[str, object]:
+    before = {"id": SG, "ingress": [], "egress": [], "tags": {"Name": "efa"}}
+    return _update(SG_ADDRESS, "aws_security_group", before, {**before, "ingress": ingress, "egress": egress})
+
+
+def test_security_group_rules_read_back_after_apply_are_not_drift() -> None:
+    group = {"address": SG_ADDRESS, "mode": "managed", "type": "aws_security_group", "values": {"id": SG}}
+    read = read_plan(_plan([group, *MANAGED_RULES], [_sg_drift(INGRESS, EGRESS)]))
+    assert read.changes == ()
+    assert read.mirrored == (f"{SG_ADDRESS}.egress", f"{SG_ADDRESS}.ingress")
+
+
+def test_a_rule_added_outside_terraform_is_drift() -> None:
+    added = _inline("tcp", (22, 22), cidr_blocks=["0.0.0.0/0"])
+    read = read_plan(_plan(MANAGED_RULES, [_sg_drift([*INGRESS, added], EGRESS)]))
+    assert read.changes == (f"{SG_ADDRESS} (update: ingress)",)
+    assert read.mirrored == (f"{SG_ADDRESS}.egress",)
+
+
+def test_a_source_added_outside_terraform_to_a_managed_rule_is_drift() -> None:
+    # AWS groups sources of one protocol and port range into one inline entry: the extra source still counts.
+    widened = [*EGRESS[:1], _inline("tcp", (443, 443), cidr_blocks=["0.0.0.0/0", "10.0.0.0/8"]), EGRESS[2]]
+    assert read_plan(_plan(MANAGED_RULES, [_sg_drift(INGRESS, widened)])).changes == (
+        f"{SG_ADDRESS} (update: egress)",
+    )
+
+
+def test_a_rule_of_another_group_does_not_account_for_an_entry() -> None:
+    elsewhere = [
+        {**rule, "values": {**rule["values"], "security_group_id": OTHER_SG}} for rule in MANAGED_RULES
+    ]
+    read = read_plan(_plan(elsewhere, [_sg_drift(INGRESS, EGRESS)]))
+    assert read.changes == (f"{SG_ADDRESS} (update: egress, ingress)",)
+
+
+def test_a_managed_rule_deleted_outside_terraform_is_reported_once() -> None:
+    deleted = MANAGED_RULES[0]
+    gone = {
+        "address": deleted["address"],
+        "mode": "managed",
+        "type": deleted["type"],
+        "change": {"actions": ["delete"], "before": deleted["values"], "after": None},
+    }
+    # After the delete the group reads back without it; before, the state held it (a second apply had run).
+    before = {"id": SG, "ingress": INGRESS, "egress": EGRESS}
+    shrunk = _update(SG_ADDRESS, "aws_security_group", before, {**before, "ingress": []})
+    read = read_plan(_plan(MANAGED_RULES[1:], [gone, shrunk]))
+    assert read.changes == (f"{deleted['address']} (delete)",)
+
+
+def test_legacy_security_group_rule_resources_and_protocol_numbers_count() -> None:
+    legacy = {
+        "address": "aws_security_group_rule.lustre",
+        "mode": "managed",
+        "type": "aws_security_group_rule",
+        "values": {
+            "security_group_id": SG,
+            "type": "ingress",
+            "protocol": "6",
+            "from_port": 988,
+            "to_port": 988,
+            "self": True,
+            "cidr_blocks": None,
+        },
+    }
+    read = read_plan(_plan([legacy], [_sg_drift([_inline("tcp", (988, 988), self=True)], [])]))
+    assert read.changes == ()
+    # the same rule as egress is not what the resource manages
+    read = read_plan(_plan([legacy], [_sg_drift([], [_inline("tcp", (988, 988), self=True)])]))
+    assert read.changes == (f"{SG_ADDRESS} (update: egress)",)
+
+
+def _route(destination: str, **target: str) -> dict[str, str]:
+    entry = dict.fromkeys(
+        ("cidr_block", "ipv6_cidr_block", "destination_prefix_list_id", "gateway_id", "nat_gateway_id"), ""
+    )
+    entry.update({"cidr_block": destination}, **target)
+    return entry
+
+
+def test_route_table_routes_mirror_managed_routes_only() -> None:
+    route = {
+        "address": 'module.network.aws_route.private_nat["usw2-az1"]',
+        "mode": "managed",
+        "type": "aws_route",
+        "values": {
+            "route_table_id": "rtb-1",
+            "destination_cidr_block": "0.0.0.0/0",
+            "nat_gateway_id": "nat-1",
+        },
+    }
+    table = 'module.network.aws_route_table.private["usw2-az1"]'
+    refreshed = _update(
+        table,
+        "aws_route_table",
+        {"id": "rtb-1", "route": []},
+        {"id": "rtb-1", "route": [_route("0.0.0.0/0")]},
+    )
+    assert read_plan(_plan([route], [refreshed])).changes == ()
+    added = _update(
+        table,
+        "aws_route_table",
+        {"id": "rtb-1", "route": [_route("0.0.0.0/0")]},
+        {"id": "rtb-1", "route": [_route("0.0.0.0/0"), _route("192.168.0.0/16", gateway_id="vgw-1")]},
+    )
+    assert read_plan(_plan([route], [added])).changes == (f"{table} (update: route)",)
+
+
+def test_role_inline_policies_and_nat_eip_association_mirror_managed_resources() -> None:
+    policy = {
+        "address": "module.network.aws_iam_role_policy.this[0]",
+        "mode": "managed",
+        "type": "aws_iam_role_policy",
+        "values": {"role": "flow-logs", "name": "deliver", "policy": "{}"},
+    }
+    nat = {
+        "address": 'module.network.aws_nat_gateway.this["usw2-az1"]',
+        "mode": "managed",
+        "type": "aws_nat_gateway",
+        "values": {"allocation_id": "eipalloc-1", "network_interface_id": "eni-1", "private_ip": "10.0.0.5"},
+    }
+    role = "module.network.aws_iam_role.this[0]"
+    eip = 'module.network.aws_eip.this["usw2-az1"]'
+    unassociated = {
+        "id": "eipalloc-1",
+        "allocation_id": "eipalloc-1",
+        "association_id": "",
+        "network_interface": "",
+    }
+    by_nat = {
+        **unassociated,
+        "association_id": "eipassoc-1",
+        "network_interface": "eni-1",
+        "private_ip": "10.0.0.5",
+    }
+    role_before = {"name": "flow-logs", "inline_policy": []}
+    drift = [
+        _update(
+            role,
+            "aws_iam_role",
+            role_before,
+            {**role_before, "inline_policy": [{"name": "deliver", "policy": "{}"}]},
+        ),
+        _update(eip, "aws_eip", unassociated, by_nat),
+    ]
+    read = read_plan(_plan([policy, nat], drift))
+    assert read.changes == ()
+    assert set(read.mirrored) == {
+        f"{role}.inline_policy",
+        f"{eip}.association_id",
+        f"{eip}.network_interface",
+        f"{eip}.private_ip",
+    }
+    # A policy nobody manages, and the address moved to another interface, are drift.
+    drift = [
+        _update(
+            role,
+            "aws_iam_role",
+            role_before,
+            {**role_before, "inline_policy": [{"name": "admin", "policy": "{}"}]},
+        ),
+        _update(eip, "aws_eip", unassociated, {**by_nat, "network_interface": "eni-2"}),
+    ]
+    assert read_plan(_plan([policy, nat], drift)).changes == (
+        f"{role} (update: inline_policy)",
+        f"{eip} (update: association_id, network_interface, private_ip)",
+    )
+
+
+def test_other_attributes_of_a_mirroring_resource_still_count() -> None:
+    drifted = _sg_drift(INGRESS, EGRESS)
+    drifted["change"]["after"]["tags"] = {"Name": "efa", "Owner": "someone-else"}  # type: ignore[index]
+    read = read_plan(_plan(MANAGED_RULES, [drifted]))
+    assert read.changes == (f"{SG_ADDRESS} (update: tags)",)
+
+
+def test_null_and_empty_collections_are_the_same_but_removed_items_are_not() -> None:
+    # aws_launch_template right after apply (null from the plan) and at the next refresh ([] from the read).
+    address = 'module.network.aws_launch_template.this["gpu"]'
+    before = {
+        "security_group_names": None,
+        "network_interfaces": [{"ipv4_addresses": None, "security_groups": [SG]}],
+        "tags": {},
+    }
+    after = {
+        "security_group_names": [],
+        "network_interfaces": [{"ipv4_addresses": [], "security_groups": [SG]}],
+        "tags": None,
+    }
+    read = read_plan(_plan([], [_update(address, "aws_launch_template", before, after)]))
+    assert read.changes == ()
+    assert read.null_to_empty == tuple(
+        f"{address}.{key}" for key in ("network_interfaces", "security_group_names", "tags")
+    )
+    emptied = {**after, "network_interfaces": [{"ipv4_addresses": [], "security_groups": []}]}
+    assert read_plan(_plan([], [_update(address, "aws_launch_template", before, emptied)])).changes == (
+        f"{address} (update: network_interfaces)",
+    )
+
+
+def test_a_clean_stack_says_what_was_discounted(tmp_path: Path) -> None:
+    out = _stacks(tmp_path / "out", "dev-network")
+    plan = _plan(MANAGED_RULES, [_sg_drift(INGRESS, EGRESS)])
+    lt = 'module.network.aws_launch_template.this["gpu"]'
+    plan["resource_drift"].append(  # type: ignore[attr-defined]
+        _update(lt, "aws_launch_template", {"vpc_security_group_ids": None}, {"vpc_security_group_ids": []})
+    )
+    (tmp_path / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
+    script = f'case "$1" in\n  init) exit 0;;\n  plan) exit 2;;\n  show) cat {tmp_path / "plan.json"};;\nesac'
+    [result] = Drift(env=dict(os.environ), terraform=_fake_terraform(tmp_path, script)).run(
+        discover_stacks(out)
+    )
+    assert (result.status, result.summary()) == (
+        "clean",
+        "no drift (2 refreshed attribute(s) only mirror resources this state manages, 1 only went from null to empty)",
     )
