@@ -121,44 +121,44 @@ variable "kms_key_policy_statements" {
 
   validation {
     condition     = alltrue([for s in var.kms_key_policy_statements : can(regex("^[A-Za-z0-9]{1,128}$", s.sid))])
-    error_message = "Every kms_key_policy_statements sid must be 1-128 letters or digits (got ${jsonencode([for s in var.kms_key_policy_statements : s.sid])})."
+    error_message = "[S3-015] Every kms_key_policy_statements sid must be 1-128 letters or digits (got ${jsonencode([for s in var.kms_key_policy_statements : s.sid])})."
   }
 
   validation {
     condition     = length(distinct([for s in var.kms_key_policy_statements : s.sid])) == length(var.kms_key_policy_statements) && !anytrue([for s in var.kms_key_policy_statements : contains(["AccountAdministersKey", "AllowS3UseThroughService"], s.sid)])
-    error_message = "kms_key_policy_statements sids must be unique and must not reuse the module's own `AccountAdministersKey` or `AllowS3UseThroughService`."
+    error_message = "[S3-016] kms_key_policy_statements sids must be unique and must not reuse the module's own `AccountAdministersKey` or `AllowS3UseThroughService`."
   }
 
   validation {
     condition     = alltrue([for s in var.kms_key_policy_statements : contains(["Allow", "Deny"], s.effect)])
-    error_message = "Every kms_key_policy_statements effect must be `Allow` or `Deny`."
+    error_message = "[S3-017] Every kms_key_policy_statements effect must be `Allow` or `Deny`."
   }
 
   validation {
     condition     = alltrue([for s in var.kms_key_policy_statements : length(s.actions) > 0 && alltrue([for a in s.actions : can(regex("^kms:[A-Za-z*]+$", a))])])
-    error_message = "Every kms_key_policy_statements entry needs actions, each a KMS action such as `kms:Decrypt` or `kms:GenerateDataKey*`."
+    error_message = "[S3-018] Every kms_key_policy_statements entry needs actions, each a KMS action such as `kms:Decrypt` or `kms:GenerateDataKey*`."
   }
 
   validation {
     condition     = alltrue([for s in var.kms_key_policy_statements : length(s.resources) == 1 && s.resources[0] == "*"])
-    error_message = "kms_key_policy_statements resources must be [\"*\"]: in a key policy the resource is the key itself."
+    error_message = "[S3-019] kms_key_policy_statements resources must be [\"*\"]: in a key policy the resource is the key itself."
   }
 
   validation {
     condition = alltrue([for s in var.kms_key_policy_statements : length(s.principals) > 0 && alltrue([
       for p in s.principals : contains(["AWS", "Service", "Federated", "CanonicalUser", "*"], p.type) && length(p.identifiers) > 0
     ])])
-    error_message = "Every kms_key_policy_statements entry needs principals, each with a type (`AWS`, `Service`, `Federated`, `CanonicalUser` or `*`) and at least one identifier."
+    error_message = "[S3-020] Every kms_key_policy_statements entry needs principals, each with a type (`AWS`, `Service`, `Federated`, `CanonicalUser` or `*`) and at least one identifier."
   }
 
   validation {
     condition     = alltrue([for s in var.kms_key_policy_statements : alltrue([for c in s.conditions : length(c.values) > 0 && can(regex("^[A-Za-z]+$", c.test)) && can(regex("^[A-Za-z0-9]+:.+$", c.variable))])])
-    error_message = "Every kms_key_policy_statements condition needs an operator (`test`, e.g. `StringEquals`), a context key (`variable`, e.g. `kms:ViaService`) and at least one value."
+    error_message = "[S3-021] Every kms_key_policy_statements condition needs an operator (`test`, e.g. `StringEquals`), a context key (`variable`, e.g. `kms:ViaService`) and at least one value."
   }
 
   validation {
     condition     = var.kms_key_arn == null || length(var.kms_key_policy_statements) == 0
-    error_message = "kms_key_policy_statements only apply to the key the module creates: with kms_key_arn, add the statements to that key's own policy."
+    error_message = "[S3-022] kms_key_policy_statements only apply to the key the module creates: with kms_key_arn, add the statements to that key's own policy."
   }
 }
 

@@ -69,6 +69,14 @@ HCL_ONLY = {
     "S3-010": "kms_key_arn: not exposed, the module creates its key",
     "S3-011": "access_log_retention_days: not exposed",
     "S3-012": "abort_incomplete_multipart_days: not exposed",
+    "S3-015": "kms_key_policy_statements: not TOML input; the storage stack passes fsx-lustre's s3_kms_key_policy_statements output",
+    "S3-016": "kms_key_policy_statements: not TOML input; the storage stack passes fsx-lustre's s3_kms_key_policy_statements output",
+    "S3-017": "kms_key_policy_statements: not TOML input; the storage stack passes fsx-lustre's s3_kms_key_policy_statements output",
+    "S3-018": "kms_key_policy_statements: not TOML input; the storage stack passes fsx-lustre's s3_kms_key_policy_statements output",
+    "S3-019": "kms_key_policy_statements: not TOML input; the storage stack passes fsx-lustre's s3_kms_key_policy_statements output",
+    "S3-020": "kms_key_policy_statements: not TOML input; the storage stack passes fsx-lustre's s3_kms_key_policy_statements output",
+    "S3-021": "kms_key_policy_statements: not TOML input; the storage stack passes fsx-lustre's s3_kms_key_policy_statements output",
+    "S3-022": "kms_key_policy_statements: not TOML input; the storage stack passes fsx-lustre's s3_kms_key_policy_statements output",
 }
 
 
