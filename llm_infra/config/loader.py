@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from llm_infra.config.environment import Environment
 from llm_infra.config.types import Rule
@@ -117,47 +118,42 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
-def _model_at(loc: Sequence[str | int]) -> type[BaseModel] | None:
-    """The config model class that sits at ``loc`` in the Environment tree (for unknown-key hints)."""
+def _fields_along(loc: Sequence[str | int]) -> tuple[list[tuple[int, FieldInfo]], Any]:
+    """Walk the Environment tree along ``loc``: the model fields met (with their position in ``loc``) and the
+    type at the end (None when ``loc`` leaves the tree)."""
     current: Any = Environment
-    for part in loc:
-        current = _unwrap(current)
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            field = current.model_fields.get(str(part))
-            if field is None:
-                return None
-            current = field.annotation
-        elif typing.get_origin(current) in (dict, Mapping):
-            current = typing.get_args(current)[1]
-        elif typing.get_origin(current) in (list, tuple):
-            current = typing.get_args(current)[0]
-        else:
-            return None
-    current = _unwrap(current)
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
-
-
-def _rule_id_at(loc: Sequence[str | int], on_key: bool) -> str | None:
-    """The id of the deepest field along ``loc`` that carries ``Rule`` metadata (its key id for key errors)."""
-    current: Any = Environment
-    found: str | None = None
+    fields: list[tuple[int, FieldInfo]] = []
     for index, part in enumerate(loc):
         current = _unwrap(current)
         if isinstance(current, type) and issubclass(current, BaseModel):
             field = current.model_fields.get(str(part))
             if field is None:
-                return found
-            for meta in field.metadata:
-                if isinstance(meta, Rule):
-                    is_key = on_key and index == len(loc) - 2
-                    found = (meta.key or meta.id) if is_key else meta.id
+                return fields, None
+            fields.append((index, field))
             current = field.annotation
         elif typing.get_origin(current) in (dict, Mapping):
             current = typing.get_args(current)[1]
         elif typing.get_origin(current) in (list, tuple):
             current = typing.get_args(current)[0]
         else:
-            return found
+            return fields, None
+    return fields, _unwrap(current)
+
+
+def _model_at(loc: Sequence[str | int]) -> type[BaseModel] | None:
+    """The config model class that sits at ``loc`` in the Environment tree (for unknown-key hints)."""
+    _fields, end = _fields_along(loc)
+    return end if isinstance(end, type) and issubclass(end, BaseModel) else None
+
+
+def _rule_id_at(loc: Sequence[str | int], on_key: bool) -> str | None:
+    """The id of the deepest field along ``loc`` that carries ``Rule`` metadata (its key id for key errors)."""
+    found: str | None = None
+    for index, field in _fields_along(loc)[0]:
+        for meta in field.metadata:
+            if isinstance(meta, Rule):
+                is_key = on_key and index == len(loc) - 2
+                found = (meta.key or meta.id) if is_key else meta.id
     return found
 
 

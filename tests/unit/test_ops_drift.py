@@ -15,12 +15,11 @@ from llm_infra.ops.drift import (
     StackDrift,
     _tail,
     discover_stacks,
-    drifted_addresses,
     exit_code,
-    read_plan,
     render,
     run_bounded,
 )
+from llm_infra.ops.drift_plan import drifted_addresses, read_plan
 from llm_infra.ops.errors import OpsError
 
 
