@@ -191,12 +191,16 @@ def swap_in(
 ) -> None:
     """Replace ``outdir`` by ``staging``: two renames that a signal never separates."""
     previous = outdir.with_name(f".{outdir.name}.previous-{os.getpid()}")
-    try:
-        with uninterruptible():
-            if outdir.exists():
-                outdir.rename(previous)
+    with uninterruptible():
+        moved_aside = outdir.exists()
+        if moved_aside:
+            outdir.rename(previous)
+        try:
             staging.rename(outdir)
-    finally:
+        except BaseException:
+            if moved_aside:  # the new output could not take its place: put the previous one back
+                previous.rename(outdir)
+            raise
         shutil.rmtree(previous, ignore_errors=True)
 
 
@@ -243,5 +247,6 @@ def synth(
         if not check:
             swap_in(staging, outdir, uninterruptible=uninterruptible)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        with uninterruptible():  # a signal during the clean-up is raised after it, not instead of it
+            shutil.rmtree(staging, ignore_errors=True)
     return SynthResult(stacks=stacks, kept=kept, removed=removed, summary=summary)

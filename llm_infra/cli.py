@@ -218,25 +218,29 @@ def private_tempdir(interrupts: Interrupts) -> Iterator[Path]:
     folder, jsii's own, and ours all land here. The node process is stopped (killed, when interrupted) before
     the folder is removed; an engine that was already running when we started is not ours to stop.
     """
-    with interrupts.deferred():
-        folder = Path(tempfile.mkdtemp(prefix="llm-infra-synth-"))
-        saved_environ = {key: os.environ.get(key) for key in ("TMPDIR", "TMP", "TEMP")}
-        saved_tempdir = tempfile.tempdir
-        engine_was_running = "jsii" in sys.modules
-        os.environ.update(dict.fromkeys(saved_environ, str(folder)))
-        tempfile.tempdir = str(folder)
+    saved_environ = {key: os.environ.get(key) for key in ("TMPDIR", "TMP", "TEMP")}
+    saved_tempdir = tempfile.tempdir
+    engine_was_running = "jsii" in sys.modules
+    folder: Path | None = None
     try:
+        with interrupts.deferred():
+            folder = Path(tempfile.mkdtemp(prefix="llm-infra-synth-"))
+            os.environ.update(dict.fromkeys(saved_environ, str(folder)))
+            tempfile.tempdir = str(folder)
         yield folder
     finally:
-        if not engine_was_running:
-            stop_engine(kill=interrupts.received is not None)
-        tempfile.tempdir = saved_tempdir
-        for key, value in saved_environ.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        shutil.rmtree(folder, ignore_errors=True)
+        # Deferred: a (first) signal during the clean-up is raised after it, so the folder is always removed.
+        with interrupts.deferred():
+            if not engine_was_running:
+                stop_engine(kill=interrupts.received is not None)
+            tempfile.tempdir = saved_tempdir
+            for key, value in saved_environ.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def _report(result: SynthResult, *, check: bool, display: str) -> str:
@@ -312,6 +316,18 @@ def _run(argv: Sequence[str] | None, interrupts: Interrupts) -> int:
             return EXIT_USAGE
         except RuntimeError as error:  # jsii surfaces the CDK's validation errors as RuntimeError
             print(f"synthesis failed; nothing was written:\n{error}", file=sys.stderr)
+            return EXIT_SYNTH
+        except OSError as error:  # the output folder's parent is not writable, the disk is full, ...
+            where = f" ({error.filename})" if error.filename else ""
+            print(
+                f"{PROG}: cannot write the output{where}: {error.strerror or error}; nothing was written",
+                file=sys.stderr,
+            )
+            return EXIT_SYNTH
+        except (
+            Exception
+        ) as error:  # e.g. jsii's JSIIError (a fault of the node runtime): one line, no traceback
+            print(f"synthesis failed; nothing was written: {type(error).__name__}: {error}", file=sys.stderr)
             return EXIT_SYNTH
     print(_report(result, check=args.check, display=display_path(outdir)))
     return 0

@@ -148,13 +148,21 @@ def _model_at(loc: Sequence[str | int]) -> type[BaseModel] | None:
 
 def _rule_id_at(loc: Sequence[str | int], on_key: bool) -> str | None:
     """The id of the deepest field along ``loc`` that carries ``Rule`` metadata (its key id for key errors)."""
-    found: str | None = None
-    for index, field in _fields_along(loc)[0]:
-        for meta in field.metadata:
-            if isinstance(meta, Rule):
-                is_key = on_key and index == len(loc) - 2
-                found = (meta.key or meta.id) if is_key else meta.id
-    return found
+    fields = _fields_along(loc)[0]
+    if not fields:
+        return None
+    index, field = fields[-1]
+    # Only the field the error is about carries its id: the last one on the path, or a mapping field whose key
+    # (or the value under that key) is the last part. A field without a rule of its own does not borrow the id
+    # of the table it sits in.
+    if index not in (len(loc) - 1, len(loc) - 2):
+        return None
+    if index == len(loc) - 2 and typing.get_origin(_unwrap(field.annotation)) not in (dict, Mapping):
+        return None
+    for meta in field.metadata:
+        if isinstance(meta, Rule):
+            return (meta.key or meta.id) if on_key and index == len(loc) - 2 else meta.id
+    return None
 
 
 def _allowed_from(error: Mapping[str, Any]) -> str | None:

@@ -224,3 +224,18 @@ def test_cli_reports_every_bad_input_once_and_writes_nothing(tmp_path: Path) -> 
     assert lines[-1] == "3 problem(s) found; nothing was written."
     assert marker.read_text(encoding="utf-8") == "{}"
     assert sorted(p.name for p in outdir.iterdir()) == ["stacks"]
+
+
+def test_a_field_without_a_rule_does_not_borrow_its_tables_id(problems: Problems) -> None:
+    # intelligent_tiering has no module rule of its own; it sits under storage.buckets, whose S3-003 means "at
+    # least one bucket". The line used to read "[S3-003] not a boolean".
+    line = only(problems(append='\n[storage.buckets.datasets]\nintelligent_tiering = "yes"\n'))
+    assert line.endswith(
+        ": storage.buckets.datasets.intelligent_tiering: not a boolean (got 'yes'; allowed true or false)"
+    )
+
+
+def test_a_mapping_value_keeps_its_fields_id(problems: Problems) -> None:
+    # A bad CIDR under a private subnet's AZ ID is the value rule of network.private_subnets (NET-009).
+    line = only(problems(replace={'usw2-az1 = "10.10.0.0/18"': 'usw2-az1 = "10.10.0.1/18"'}))
+    assert ": network.private_subnets.usw2-az1: [NET-009] not a valid IPv4 network" in line
