@@ -7,6 +7,9 @@ data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 locals {
+  # KMS limits the variable validations check.
+  limits = jsondecode(file("${path.module}/limits.json"))
+
   account_id       = data.aws_caller_identity.current.account_id
   account_root_arn = "arn:${data.aws_partition.current.partition}:iam::${local.account_id}:root"
 }

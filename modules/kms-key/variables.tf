@@ -3,7 +3,7 @@ variable "description" {
   type        = string
 
   validation {
-    condition     = length(var.description) >= 1 && length(var.description) <= 8192
+    condition     = length(var.description) >= 1 && length(var.description) <= local.limits.description_max_length
     error_message = "[KMS-001] description must be 1-8192 characters (got ${length(var.description)})."
   }
 }
@@ -13,7 +13,7 @@ variable "alias" {
   type        = string
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9/_-]{1,250}$", var.alias)) && !startswith(var.alias, "aws/") && !startswith(var.alias, "alias/")
+    condition     = can(regex("^[A-Za-z0-9/_-]+$", var.alias)) && length(var.alias) <= local.limits.alias_max_length && !startswith(var.alias, "aws/") && !startswith(var.alias, "alias/")
     error_message = "[KMS-002] alias must be 1-250 letters, digits, `/`, `_` or `-`, without the `alias/` prefix and not starting with `aws/` (got \"${var.alias}\")."
   }
 }
@@ -32,7 +32,7 @@ variable "deletion_window_in_days" {
   nullable    = false
 
   validation {
-    condition     = var.deletion_window_in_days >= 7 && var.deletion_window_in_days <= 30 && floor(var.deletion_window_in_days) == var.deletion_window_in_days
+    condition     = var.deletion_window_in_days >= local.limits.deletion_window_in_days.min && var.deletion_window_in_days <= local.limits.deletion_window_in_days.max && floor(var.deletion_window_in_days) == var.deletion_window_in_days
     error_message = "[KMS-003] deletion_window_in_days must be a whole number of days from 7 to 30 (got ${var.deletion_window_in_days})."
   }
 }
