@@ -77,8 +77,8 @@ def _assert_only_moves(plan: dict[str, Any], moves: dict[str, str]) -> None:
 
 
 def test_keys_from_the_previous_release_are_moved_not_replaced(
-    variant_outdir: Path,  # noqa: F811 - the ladder's fixture, shared by import
-    environments: dict[str, Environment],  # noqa: F811
+    variant_outdir: Path,
+    environments: dict[str, Environment],
     kms_moto: MotoServer,
     tf_env: dict[str, str],
     tmp_path: Path,
