@@ -12,7 +12,7 @@ from llm_infra.paths import MODULES_DIR
 
 # Every HCL module the wrappers use; the app lists them in the cdktfRelativeModules context so that the CDK
 # copies them into each stack folder as an asset (each cdktf.out/stacks/<stack> is self-contained).
-MODULE_NAMES: tuple[str, ...] = ("network", "fsx-lustre", "s3-buckets")
+MODULE_NAMES: tuple[str, ...] = ("kms-key", "network", "fsx-lustre", "s3-buckets")
 # Context key naming the folder the modules are copied from (the app stages a clean copy there).
 MODULES_ROOT_CONTEXT = "llmInfraModulesRoot"
 

@@ -2,98 +2,36 @@
 # Customer managed key for the file system (persistent types) and its log group
 ################################################################################
 
-data "aws_iam_policy_document" "kms" {
-  #checkov:skip=CKV_AWS_109:Key policy, not an IAM policy: Resource "*" in a KMS key policy means this key only, and kms:* for the account root is AWS's default statement that hands key access to IAM policies.
-  #checkov:skip=CKV_AWS_111:Key policy, not an IAM policy: Resource "*" in a KMS key policy means this key only; write access is limited to the account root (delegated to IAM) and to service use with kms:ViaService/encryption-context conditions.
-  #checkov:skip=CKV_AWS_356:Key policy, not an IAM policy: Resource "*" in a KMS key policy means this key only and cannot name another resource.
-  count = local.create_kms_key ? 1 : 0
-
-  # Key policy: "*" as resource means "this key". The account keeps full control so that IAM policies
-  # decide who administers and uses the key (AWS default key policy).
-  statement {
-    sid       = "AccountAdministersKey"
-    effect    = "Allow"
-    actions   = ["kms:*"]
-    resources = ["*"]
-
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
-    }
-  }
-
-  # FSx encrypts the file system and its backups with grants it creates on behalf of the caller.
-  statement {
-    sid    = "AllowFSxUseThroughService"
-    effect = "Allow"
-    actions = [
-      "kms:CreateGrant",
-      "kms:Decrypt",
-      "kms:DescribeKey",
-      "kms:Encrypt",
-      "kms:GenerateDataKey*",
-      "kms:ReEncrypt*",
-    ]
-    resources = ["*"]
-
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = ["fsx.${local.region}.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:CallerAccount"
-      values   = [local.account_id]
-    }
-  }
-
-  # CloudWatch Logs encrypts the Lustre log group, and only that log group.
-  statement {
-    sid    = "AllowCloudWatchLogsForLustreLogGroup"
-    effect = "Allow"
-    actions = [
-      "kms:Decrypt*",
-      "kms:Describe*",
-      "kms:Encrypt*",
-      "kms:GenerateDataKey*",
-      "kms:ReEncrypt*",
-    ]
-    resources = ["*"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["logs.${local.region}.amazonaws.com"]
-    }
-
-    condition {
-      test     = "ArnEquals"
-      variable = "kms:EncryptionContext:aws:logs:arn"
-      values   = [local.log_group_arn]
-    }
-  }
-}
-
-resource "aws_kms_key" "this" {
-  count = local.create_kms_key ? 1 : 0
+module "kms" {
+  source = "../kms-key"
+  count  = local.create_kms_key ? 1 : 0
 
   description             = "FSx for Lustre file system and Lustre logs of ${var.name}"
+  alias                   = "${var.name}-fsx"
   enable_key_rotation     = true
   deletion_window_in_days = 30
-  policy                  = data.aws_iam_policy_document.kms[0].json
+  tags                    = merge(var.tags, { Name = "${var.name}-fsx" })
 
-  tags = merge(var.tags, { Name = "${var.name}-fsx" })
+  # FSx encrypts the file system and its backups with grants it creates on behalf of the caller.
+  use_through_service = [{
+    sid      = "AllowFSxUseThroughService"
+    services = ["fsx.${local.region}.amazonaws.com"]
+    actions  = ["kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"]
+  }]
+
+  # CloudWatch Logs encrypts the Lustre log group, and only that log group.
+  log_groups_sid = "AllowCloudWatchLogsForLustreLogGroup"
+  log_group_arns = [local.log_group_arn]
 }
 
-resource "aws_kms_alias" "this" {
-  count = local.create_kms_key ? 1 : 0
+# Addresses before modules/kms-key (the key exists whenever the count is 1). The file system's kms_key_id
+# forces its replacement: the key must move, never be recreated.
+moved {
+  from = aws_kms_key.this[0]
+  to   = module.kms[0].aws_kms_key.this
+}
 
-  name          = "alias/${var.name}-fsx"
-  target_key_id = aws_kms_key.this[0].key_id
+moved {
+  from = aws_kms_alias.this[0]
+  to   = module.kms[0].aws_kms_alias.this
 }

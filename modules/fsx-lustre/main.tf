@@ -17,10 +17,10 @@ locals {
   baseline_mbps_per_tib = coalesce(var.per_unit_storage_throughput, lookup(local.limits.baseline_throughput_mbps_per_tib, var.deployment_type, null))
 
   # One key for the file system (persistent types) and the log group (all types). Resources use
-  # try(aws_kms_key.this[0].arn, var.kms_key_arn) directly instead of this local: a plan scan (checkov)
+  # try(module.kms[0].key_arn, var.kms_key_arn) directly instead of this local: a plan scan (checkov)
   # only sees references to resources, not to locals, while the key ARN is still unknown.
   create_kms_key = var.kms_key_arn == null
-  kms_key_arn    = try(aws_kms_key.this[0].arn, var.kms_key_arn)
+  kms_key_arn    = try(module.kms[0].key_arn, var.kms_key_arn)
 
   create_security_group = length(var.security_group_ids) == 0
 
@@ -64,7 +64,7 @@ resource "aws_fsx_lustre_file_system" "this" {
   subnet_ids         = [var.subnet_id]
   security_group_ids = local.create_security_group ? aws_security_group.this[*].id : var.security_group_ids
 
-  kms_key_id = local.persistent ? try(aws_kms_key.this[0].arn, var.kms_key_arn) : null
+  kms_key_id = local.persistent ? try(module.kms[0].key_arn, var.kms_key_arn) : null
 
   automatic_backup_retention_days   = local.fs_backup_retention_days
   daily_automatic_backup_start_time = local.fs_daily_backup_start_time
@@ -122,7 +122,7 @@ resource "aws_fsx_lustre_file_system" "protected" {
   subnet_ids         = [var.subnet_id]
   security_group_ids = local.create_security_group ? aws_security_group.this[*].id : var.security_group_ids
 
-  kms_key_id = local.persistent ? try(aws_kms_key.this[0].arn, var.kms_key_arn) : null
+  kms_key_id = local.persistent ? try(module.kms[0].key_arn, var.kms_key_arn) : null
 
   automatic_backup_retention_days   = local.fs_backup_retention_days
   daily_automatic_backup_start_time = local.fs_daily_backup_start_time

@@ -4,117 +4,55 @@
 
 locals {
   create_kms_key = var.kms_key_arn == null
-  kms_key_arn    = local.create_kms_key ? one(aws_kms_key.this[*].arn) : var.kms_key_arn
+  kms_key_arn    = local.create_kms_key ? one(module.kms[*].key_arn) : var.kms_key_arn
 
   account_root_arn     = "arn:${local.partition}:iam::${local.account_id}:root"
   autoscaling_role_arn = "arn:${local.partition}:iam::${local.account_id}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
 }
 
-data "aws_iam_policy_document" "kms" {
-  count = local.create_kms_key ? 1 : 0
-
-  # In a key policy "Resource": "*" means this key. The account root statement
-  # delegates access to IAM policies (AWS default key policy) and keeps the key
-  # manageable.
-  statement {
-    sid       = "EnableIAMPoliciesAndRootAdministration"
-    effect    = "Allow"
-    actions   = ["kms:*"]
-    resources = ["*"]
-
-    principals {
-      type        = "AWS"
-      identifiers = [local.account_root_arn]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = var.create_vpc ? [1] : []
-
-    content {
-      sid    = "AllowCloudWatchLogsForTheFlowLogGroup"
-      effect = "Allow"
-      actions = [
-        "kms:Encrypt*",
-        "kms:Decrypt*",
-        "kms:ReEncrypt*",
-        "kms:GenerateDataKey*",
-        "kms:Describe*",
-      ]
-      resources = ["*"]
-
-      principals {
-        type        = "Service"
-        identifiers = ["logs.${local.region}.amazonaws.com"]
-      }
-
-      condition {
-        test     = "ArnEquals"
-        variable = "kms:EncryptionContext:aws:logs:arn"
-        values   = [local.flow_log_group_arn]
-      }
-    }
-  }
-
-  dynamic "statement" {
-    for_each = var.kms_key_allow_autoscaling_service_linked_role ? [1] : []
-
-    content {
-      sid    = "AllowAutoScalingServiceLinkedRoleUseForEBS"
-      effect = "Allow"
-      actions = [
-        "kms:Encrypt",
-        "kms:Decrypt",
-        "kms:ReEncrypt*",
-        "kms:GenerateDataKey*",
-        "kms:DescribeKey",
-      ]
-      resources = ["*"]
-
-      principals {
-        type        = "AWS"
-        identifiers = [local.autoscaling_role_arn]
-      }
-    }
-  }
-
-  dynamic "statement" {
-    for_each = var.kms_key_allow_autoscaling_service_linked_role ? [1] : []
-
-    content {
-      sid       = "AllowAutoScalingServiceLinkedRoleGrantsForEBS"
-      effect    = "Allow"
-      actions   = ["kms:CreateGrant"]
-      resources = ["*"]
-
-      principals {
-        type        = "AWS"
-        identifiers = [local.autoscaling_role_arn]
-      }
-
-      condition {
-        test     = "Bool"
-        variable = "kms:GrantIsForAWSResource"
-        values   = ["true"]
-      }
-    }
-  }
-}
-
-resource "aws_kms_key" "this" {
-  count = local.create_kms_key ? 1 : 0
+# The key, its alias and its one policy come from modules/kms-key. The Auto Scaling service-linked role
+# statements are extra statements: that role uses the key directly (EBS of instances it launches), not
+# through kms:ViaService.
+module "kms" {
+  source = "../kms-key"
+  count  = local.create_kms_key ? 1 : 0
 
   description             = "${var.name}: VPC flow logs and EFA launch template EBS volumes"
+  alias                   = var.name
   enable_key_rotation     = true
   deletion_window_in_days = 30
-  policy                  = data.aws_iam_policy_document.kms[0].json
+  tags                    = merge(var.tags, { Name = var.name })
 
-  tags = merge(var.tags, { Name = var.name })
+  # Sids of the policy before modules/kms-key, so the key policy of existing keys stays as it is.
+  account_admin_sid = "EnableIAMPoliciesAndRootAdministration"
+  log_groups_sid    = "AllowCloudWatchLogsForTheFlowLogGroup"
+  log_group_arns    = var.create_vpc ? [local.flow_log_group_arn] : []
+
+  policy_statements = [
+    for s in [
+      {
+        sid        = "AllowAutoScalingServiceLinkedRoleUseForEBS"
+        actions    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
+        principals = [{ type = "AWS", identifiers = [local.autoscaling_role_arn] }]
+        conditions = []
+      },
+      {
+        sid        = "AllowAutoScalingServiceLinkedRoleGrantsForEBS"
+        actions    = ["kms:CreateGrant"]
+        principals = [{ type = "AWS", identifiers = [local.autoscaling_role_arn] }]
+        conditions = [{ test = "Bool", variable = "kms:GrantIsForAWSResource", values = ["true"] }]
+      },
+    ] : s if var.kms_key_allow_autoscaling_service_linked_role
+  ]
 }
 
-resource "aws_kms_alias" "this" {
-  count = local.create_kms_key ? 1 : 0
+# Addresses before modules/kms-key (the key exists whenever the count is 1).
+moved {
+  from = aws_kms_key.this[0]
+  to   = module.kms[0].aws_kms_key.this
+}
 
-  name          = "alias/${var.name}"
-  target_key_id = aws_kms_key.this[0].key_id
+moved {
+  from = aws_kms_alias.this[0]
+  to   = module.kms[0].aws_kms_alias.this
 }

@@ -83,7 +83,7 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
   rule {
     apply_server_side_encryption_by_default {
       sse_algorithm     = "aws:kms"
-      kms_master_key_id = try(aws_kms_key.this[0].arn, var.kms_key_arn)
+      kms_master_key_id = try(module.kms[0].key_arn, var.kms_key_arn)
     }
     bucket_key_enabled = true
   }

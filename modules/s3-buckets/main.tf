@@ -12,10 +12,10 @@ locals {
   # S3 limits the variable validations check; the Python config reads the same file.
   limits = jsondecode(file("${path.module}/limits.json"))
 
-  # Resources use try(aws_kms_key.this[0].arn, var.kms_key_arn) directly: a plan scan (checkov) only
+  # Resources use try(module.kms[0].key_arn, var.kms_key_arn) directly: a plan scan (checkov) only
   # sees references to resources, not to locals, while the key ARN is still unknown.
   create_kms_key = var.kms_key_arn == null
-  kms_key_arn    = try(aws_kms_key.this[0].arn, var.kms_key_arn)
+  kms_key_arn    = try(module.kms[0].key_arn, var.kms_key_arn)
 
   # Names and ARNs from known values, so that policies are known at plan time.
   bucket_names          = { for k in keys(var.buckets) : k => "${var.name}-${k}" }

@@ -25,7 +25,7 @@ output "kms_key_arn" {
 
 output "replica_kms_key_arn" {
   description = "KMS key of the replica buckets in the destination region (null when replication is disabled)."
-  value       = try(aws_kms_key.replica[0].arn, null)
+  value       = try(module.replica_kms[0].key_arn, null)
 }
 
 output "replication_role_arn" {

@@ -2,92 +2,55 @@
 # Cross-region replication (only when var.replication.enabled)
 ################################################################################
 
+# --- Replica-region key -------------------------------------------------------
+
 data "aws_region" "replica" {
   count    = var.replication.enabled ? 1 : 0
   provider = aws.replica
-}
-
-# --- Replica-region key -------------------------------------------------------
-
-data "aws_iam_policy_document" "replica_kms" {
-  #checkov:skip=CKV_AWS_109:Key policy, not an IAM policy: Resource "*" in a KMS key policy means this key only, and kms:* for the account root is AWS's default statement that hands key access to IAM policies.
-  #checkov:skip=CKV_AWS_111:Key policy, not an IAM policy: Resource "*" in a KMS key policy means this key only; write access is limited to the account root (delegated to IAM) and to service use with kms:ViaService/encryption-context conditions.
-  #checkov:skip=CKV_AWS_356:Key policy, not an IAM policy: Resource "*" in a KMS key policy means this key only and cannot name another resource.
-  count = var.replication.enabled ? 1 : 0
-
-  statement {
-    sid       = "AccountAdministersKey"
-    effect    = "Allow"
-    actions   = ["kms:*"]
-    resources = ["*"]
-
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
-    }
-  }
-
-  statement {
-    sid    = "AllowS3UseThroughService"
-    effect = "Allow"
-    actions = [
-      "kms:Decrypt",
-      "kms:DescribeKey",
-      "kms:Encrypt",
-      "kms:GenerateDataKey*",
-      "kms:ReEncrypt*",
-    ]
-    resources = ["*"]
-
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = ["s3.${var.replication.destination_region}.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:CallerAccount"
-      values   = [local.account_id]
-    }
-  }
-}
-
-resource "aws_kms_key" "replica" {
-  count    = var.replication.enabled ? 1 : 0
-  provider = aws.replica
-
-  description             = "S3 replica buckets of ${var.name}"
-  enable_key_rotation     = true
-  deletion_window_in_days = 30
-  policy                  = data.aws_iam_policy_document.replica_kms[0].json
-
-  tags = merge(var.tags, { Name = "${var.name}-s3-replica" })
 
   lifecycle {
-    precondition {
-      condition     = data.aws_region.replica[0].id == var.replication.destination_region
+    postcondition {
+      condition     = self.id == var.replication.destination_region
       error_message = "The aws.replica provider must be configured for replication.destination_region."
     }
 
-    precondition {
+    postcondition {
       condition     = var.replication.destination_region != local.region
       error_message = "replication.destination_region must differ from the source region (cross-region replication)."
     }
   }
 }
 
-resource "aws_kms_alias" "replica" {
-  count    = var.replication.enabled ? 1 : 0
-  provider = aws.replica
+module "replica_kms" {
+  source = "../kms-key"
+  count  = var.replication.enabled ? 1 : 0
 
-  name          = "alias/${var.name}-s3-replica"
-  target_key_id = aws_kms_key.replica[0].key_id
+  providers = {
+    aws = aws.replica
+  }
+
+  description             = "S3 replica buckets of ${var.name}"
+  alias                   = "${var.name}-s3-replica"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  tags                    = merge(var.tags, { Name = "${var.name}-s3-replica" })
+
+  use_through_service = [{
+    sid      = "AllowS3UseThroughService"
+    services = ["s3.${var.replication.destination_region}.amazonaws.com"]
+    actions  = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"]
+  }]
+}
+
+# Addresses before modules/kms-key (the key exists whenever replication is enabled).
+moved {
+  from = aws_kms_key.replica[0]
+  to   = module.replica_kms[0].aws_kms_key.this
+}
+
+moved {
+  from = aws_kms_alias.replica[0]
+  to   = module.replica_kms[0].aws_kms_alias.this
 }
 
 # --- Replica buckets (this/protected pattern as for the data buckets) -----------
@@ -171,7 +134,7 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "replica" {
   rule {
     apply_server_side_encryption_by_default {
       sse_algorithm     = "aws:kms"
-      kms_master_key_id = aws_kms_key.replica[0].arn
+      kms_master_key_id = module.replica_kms[0].key_arn
     }
     bucket_key_enabled = true
   }
@@ -333,7 +296,7 @@ data "aws_iam_policy_document" "replication" {
     sid       = "EncryptReplicas"
     effect    = "Allow"
     actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
-    resources = [aws_kms_key.replica[0].arn]
+    resources = [module.replica_kms[0].key_arn]
 
     condition {
       test     = "StringEquals"
@@ -395,7 +358,7 @@ resource "aws_s3_bucket_replication_configuration" "this" {
       storage_class = "STANDARD"
 
       encryption_configuration {
-        replica_kms_key_id = aws_kms_key.replica[0].arn
+        replica_kms_key_id = module.replica_kms[0].key_arn
       }
     }
   }

@@ -9,7 +9,7 @@ import pytest
 
 from llm_infra.paths import MODULES_DIR
 from llm_infra.wrappers.base import MODULE_NAMES
-from tests.support.hcl import module_variables
+from tests.support.hcl import load_hcl, module_variables
 
 META_KEYS = {"//", "source", "providers", "depends_on", "for_each", "count", "version"}
 
@@ -23,13 +23,24 @@ def _module_blocks(stacks: dict[str, dict[str, Any]], module: str) -> list[tuple
     ]
 
 
+def _module_calls_in_modules(module: str) -> list[tuple[str, dict[str, Any]]]:
+    """Calls of a module that only other modules use (kms-key): `module` blocks with `source = "../<module>"`."""
+    calls: list[tuple[str, dict[str, Any]]] = []
+    for path in sorted(MODULES_DIR.glob("*/*.tf")):
+        for block in load_hcl(path).get("module", []):
+            for name, body in block.items():
+                if str(body.get("source", "")).rstrip("/") == f"../{module}":
+                    calls.append((f"{path.parent.name}/{path.name}: module.{name}", body))
+    return calls
+
+
 @pytest.mark.parametrize("module", MODULE_NAMES)
 def test_wrapper_honours_the_module_contract(module: str, stacks: dict[str, dict[str, Any]]) -> None:
     declared = module_variables(MODULES_DIR / module)
     assert declared, f"modules/{module} declares no variables"
     required = {name for name, variable in declared.items() if variable.required}
-    blocks = _module_blocks(stacks, module)
-    assert blocks, f"no stack uses modules/{module}"
+    blocks = _module_blocks(stacks, module) or _module_calls_in_modules(module)
+    assert blocks, f"no stack or module uses modules/{module}"
     for where, block in blocks:
         passed = set(block) - META_KEYS
         assert passed <= set(declared), f"{where} passes unknown variables {sorted(passed - set(declared))}"

@@ -294,7 +294,9 @@ FSX_S3_ROLES = "role/aws-service-role/s3.data-source.lustre.fsx.amazonaws.com/AW
 def _assert_bucket_key_lets_fsx_in(plan: dict[str, Any], env: Environment) -> None:
     """The linked buckets' key lets FSx's S3 service-linked roles use it, through S3, for those buckets only."""
     (key,) = [
-        r for r in _of_type(plan, "aws_kms_key") if r["address"] == "module.buckets.aws_kms_key.this[0]"
+        r
+        for r in _of_type(plan, "aws_kms_key")
+        if r["address"] == "module.buckets.module.kms[0].aws_kms_key.this"
     ]
     statements = json.loads(key["values"]["policy"])["Statement"]
     (fsx,) = [s for s in statements if s.get("Sid") == "AllowFSxS3AccessRolesOfLinkedBuckets"]

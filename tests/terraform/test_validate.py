@@ -17,7 +17,8 @@ pytestmark = pytest.mark.terraform
 def test_module_validates_and_its_tests_pass(
     module: str, root: Path, tmp_path: Path, tf_env: dict[str, str]
 ) -> None:
-    work = copy_tree(root / "modules" / module, tmp_path / module)
+    # Modules call siblings by relative path (`../kms-key`): copy them side by side, as synth stages them.
+    work = copy_tree(root / "modules", tmp_path / "modules") / module
     # A module that needs an aliased provider (configuration_aliases) cannot be a root: validate its example.
     example = work / "examples" / "complete"
     validate_root = example if example.is_dir() else work

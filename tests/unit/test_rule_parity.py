@@ -21,8 +21,8 @@ from llm_infra.config.types import Rule
 from llm_infra.paths import MODULES_DIR, PROJECT_ROOT
 from tests.support.hcl import load_hcl
 
-MODULES = ("network", "fsx-lustre", "s3-buckets")
-RULE_ID = re.compile(r"\[((?:NET|FSX|S3|CFG)-\d{3})\]")
+MODULES = ("kms-key", "network", "fsx-lustre", "s3-buckets")
+RULE_ID = re.compile(r"\[((?:KMS|NET|FSX|S3|CFG)-\d{3})\]")
 
 # Rules only the config can check: they need more than one module's inputs (cross-layer), the whole environment
 # file, or values no module variable holds.
@@ -43,6 +43,22 @@ PYTHON_ONLY = {
 
 # Module rules on variables the wrapper never exposes or always passes a value that satisfies them.
 HCL_ONLY = {
+    "KMS-001": "modules/kms-key: called only by other modules with literal or module-computed values, never TOML",
+    "KMS-002": "modules/kms-key: called only by other modules with literal or module-computed values, never TOML",
+    "KMS-003": "modules/kms-key: called only by other modules with literal or module-computed values, never TOML",
+    "KMS-004": "modules/kms-key: called only by other modules with literal or module-computed values, never TOML",
+    "KMS-005": "modules/kms-key: called only by other modules with literal or module-computed values, never TOML",
+    "KMS-006": "modules/kms-key: called only by other modules with literal or module-computed values, never TOML",
+    "KMS-007": "modules/kms-key: called only by other modules with literal or module-computed values, never TOML",
+    "KMS-008": "modules/kms-key: called only by other modules with literal or module-computed values, never TOML",
+    "KMS-009": "modules/kms-key: called only by other modules with literal or module-computed values, never TOML",
+    "KMS-010": "modules/kms-key: called only by other modules with literal or module-computed values, never TOML",
+    "KMS-011": "modules/kms-key: called only by other modules with literal or module-computed values, never TOML",
+    "KMS-012": "modules/kms-key: called only by other modules with literal or module-computed values, never TOML",
+    "KMS-013": "modules/kms-key: called only by other modules with literal or module-computed values, never TOML",
+    "KMS-014": "modules/kms-key: called only by other modules with literal or module-computed values, never TOML",
+    "KMS-015": "modules/kms-key: called only by other modules with literal or module-computed values, never TOML",
+    "KMS-016": "modules/kms-key: called only by other modules with literal or module-computed values, never TOML",
     "NET-001": "name: the wrapper passes the label prefix <namespace>-<env>-network (patterns of both parts)",
     "NET-002": "existing_vpc_id required without create_vpc: the wrapper sets create_vpc = (existing_vpc_id unset)",
     "NET-020": "interface_endpoint_services: not exposed, the module default is passed",

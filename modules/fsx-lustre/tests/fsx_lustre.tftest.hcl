@@ -122,7 +122,7 @@ run "persistent_2_prod_plan" {
   }
 
   assert {
-    condition     = aws_kms_key.this[0].enable_key_rotation && aws_kms_alias.this[0].name == "alias/llm-prod-storage-fsx"
+    condition     = module.kms[0].enable_key_rotation && module.kms[0].alias_name == "alias/llm-prod-storage-fsx"
     error_message = "the key must rotate and be aliased alias/<name>-fsx."
   }
 
@@ -147,7 +147,7 @@ run "persistent_2_prod_plan" {
   }
 
   assert {
-    condition     = aws_cloudwatch_log_group.this.name == "/aws/fsx/llm-prod-storage" && aws_cloudwatch_log_group.this.retention_in_days == 365 && aws_cloudwatch_log_group.this.kms_key_id == aws_kms_key.this[0].arn
+    condition     = aws_cloudwatch_log_group.this.name == "/aws/fsx/llm-prod-storage" && aws_cloudwatch_log_group.this.retention_in_days == 365 && aws_cloudwatch_log_group.this.kms_key_id == module.kms[0].key_arn
     error_message = "log group /aws/fsx/<name>, 365 days, encrypted with the key."
   }
 
@@ -222,7 +222,7 @@ run "unprotected_with_own_security_group" {
   }
 
   assert {
-    condition     = length(aws_kms_key.this) == 0 && aws_fsx_lustre_file_system.this[0].kms_key_id == "arn:aws:kms:us-east-1:111111111111:key/22222222-3333-4444-5555-6666aaaabbbb"
+    condition     = length(module.kms) == 0 && aws_fsx_lustre_file_system.this[0].kms_key_id == "arn:aws:kms:us-east-1:111111111111:key/22222222-3333-4444-5555-6666aaaabbbb"
     error_message = "a passed key is used and no key is created."
   }
 
@@ -310,7 +310,7 @@ run "scratch_2" {
   }
 
   assert {
-    condition     = aws_cloudwatch_log_group.this.kms_key_id == aws_kms_key.this[0].arn
+    condition     = aws_cloudwatch_log_group.this.kms_key_id == module.kms[0].key_arn
     error_message = "the scratch file system's log group is still encrypted with the customer key."
   }
 

@@ -18,7 +18,7 @@ run "default_names_no_service_linked_role" {
   command = plan
 
   assert {
-    condition     = [for s in data.aws_iam_policy_document.kms[0].statement : s.sid] == ["EnableIAMPoliciesAndRootAdministration", "AllowCloudWatchLogsForTheFlowLogGroup"]
+    condition     = [for s in module.kms[0].statements : s.sid] == ["EnableIAMPoliciesAndRootAdministration", "AllowCloudWatchLogsForTheFlowLogGroup"]
     error_message = "By default the key policy must not name the Auto Scaling service-linked role."
   }
 }
@@ -31,7 +31,7 @@ run "autoscaling_role_when_enabled" {
   }
 
   assert {
-    condition = [for s in data.aws_iam_policy_document.kms[0].statement : s.sid] == [
+    condition = [for s in module.kms[0].statements : s.sid] == [
       "EnableIAMPoliciesAndRootAdministration", "AllowCloudWatchLogsForTheFlowLogGroup",
       "AllowAutoScalingServiceLinkedRoleUseForEBS", "AllowAutoScalingServiceLinkedRoleGrantsForEBS",
     ]
@@ -40,7 +40,7 @@ run "autoscaling_role_when_enabled" {
 
   assert {
     condition = alltrue([
-      for s in data.aws_iam_policy_document.kms[0].statement :
+      for s in module.kms[0].statements :
       toset([for p in s.principals : "${p.type}=${join(",", p.identifiers)}"]) == toset(["AWS=arn:aws:iam::111111111111:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"])
       if startswith(s.sid, "AllowAutoScaling")
     ])

@@ -118,12 +118,12 @@ run "single_nat_realistic" {
   }
 
   assert {
-    condition     = length(aws_kms_key.this) == 1 && aws_kms_key.this[0].enable_key_rotation == true && aws_kms_key.this[0].deletion_window_in_days == 30
+    condition     = length(module.kms) == 1 && module.kms[0].enable_key_rotation == true && module.kms[0].deletion_window_in_days == 30
     error_message = "The module must create a rotating KMS key when kms_key_arn is null."
   }
 
   assert {
-    condition     = aws_kms_alias.this[0].name == "alias/llm-test-network"
+    condition     = module.kms[0].alias_name == "alias/llm-test-network"
     error_message = "KMS alias must be alias/<name>."
   }
 

@@ -140,7 +140,7 @@ run "bring_your_own_vpc" {
       length(aws_vpc.this) == 0 && length(aws_subnet.private) == 0 && length(aws_subnet.public) == 0 &&
       length(aws_internet_gateway.this) == 0 && length(aws_nat_gateway.this) == 0 &&
       length(aws_flow_log.this) == 0 && length(aws_cloudwatch_log_group.this) == 0 &&
-      length(aws_default_security_group.this) == 0 && length(aws_vpc_endpoint.s3) == 0 && length(aws_kms_key.this) == 0
+      length(aws_default_security_group.this) == 0 && length(aws_vpc_endpoint.s3) == 0 && length(module.kms) == 0
     )
     error_message = "Bring-your-own VPC must not create VPC-level resources or a KMS key when one is given."
   }

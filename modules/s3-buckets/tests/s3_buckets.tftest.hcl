@@ -56,6 +56,28 @@ mock_provider "aws" {
     }
   }
 
+  # The replica key (modules/kms-key under aws.replica) reads the account and its policy document here.
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "111111111111"
+      arn        = "arn:aws:iam::111111111111:role/ci-plan"
+      user_id    = "AROAEXAMPLEEXAMPLE:ci"
+    }
+  }
+
+  mock_data "aws_partition" {
+    defaults = {
+      partition  = "aws"
+      dns_suffix = "amazonaws.com"
+    }
+  }
+
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+
   mock_resource "aws_kms_key" {
     defaults = {
       arn    = "arn:aws:kms:us-east-2:111111111111:key/7d1e6c3a-2222-4b1f-8e2d-3c4b5a6f7e80"
@@ -120,7 +142,7 @@ run "defaults_without_replication" {
   }
 
   assert {
-    condition     = aws_kms_key.this[0].enable_key_rotation && aws_kms_alias.this[0].name == "alias/llm-prod-storage-111111111111-s3"
+    condition     = module.kms[0].enable_key_rotation && module.kms[0].alias_name == "alias/llm-prod-storage-111111111111-s3"
     error_message = "the module key rotates and is aliased alias/<name>-s3."
   }
 
@@ -173,7 +195,7 @@ run "defaults_without_replication" {
   }
 
   assert {
-    condition     = length(aws_s3_bucket_replication_configuration.this) == 0 && length(aws_kms_key.replica) == 0 && length(aws_iam_role.replication) == 0 && length(aws_s3_bucket.replica) + length(aws_s3_bucket.replica_protected) == 0
+    condition     = length(aws_s3_bucket_replication_configuration.this) == 0 && length(module.replica_kms) == 0 && length(aws_iam_role.replication) == 0 && length(aws_s3_bucket.replica) + length(aws_s3_bucket.replica_protected) == 0
     error_message = "nothing of replication exists when it is disabled."
   }
 
@@ -219,12 +241,12 @@ run "replication_to_us_east_2" {
   }
 
   assert {
-    condition     = aws_kms_alias.replica[0].name == "alias/llm-prod-storage-111111111111-s3-replica" && aws_kms_key.replica[0].enable_key_rotation
+    condition     = module.replica_kms[0].alias_name == "alias/llm-prod-storage-111111111111-s3-replica" && module.replica_kms[0].enable_key_rotation
     error_message = "the replica key rotates and is aliased alias/<name>-s3-replica."
   }
 
   assert {
-    condition     = alltrue([for e in aws_s3_bucket_server_side_encryption_configuration.replica : one(e.rule).apply_server_side_encryption_by_default[0].kms_master_key_id == aws_kms_key.replica[0].arn && one(e.rule).bucket_key_enabled])
+    condition     = alltrue([for e in aws_s3_bucket_server_side_encryption_configuration.replica : one(e.rule).apply_server_side_encryption_by_default[0].kms_master_key_id == module.replica_kms[0].key_arn && one(e.rule).bucket_key_enabled])
     error_message = "replicas use SSE-KMS with the replica-region key."
   }
 
@@ -265,7 +287,7 @@ run "unprotected_dev_with_given_key" {
   }
 
   assert {
-    condition     = length(aws_kms_key.this) == 0 && output.kms_key_arn == "arn:aws:kms:us-east-1:111111111111:key/22222222-3333-4444-5555-6666aaaabbbb"
+    condition     = length(module.kms) == 0 && output.kms_key_arn == "arn:aws:kms:us-east-1:111111111111:key/22222222-3333-4444-5555-6666aaaabbbb"
     error_message = "a passed key is used and no key is created."
   }
 
@@ -303,7 +325,7 @@ run "extra_key_policy_statements" {
   }
 
   assert {
-    condition = [for s in data.aws_iam_policy_document.kms[0].statement : s.sid] == [
+    condition = [for s in module.kms[0].statements : s.sid] == [
       "AccountAdministersKey", "AllowS3UseThroughService", "AllowFSxS3AccessRolesOfLinkedBuckets", "AllowAuditRole",
     ]
     error_message = "extra statements are appended, in order, to the one policy of the module's key."
@@ -311,7 +333,7 @@ run "extra_key_policy_statements" {
 
   assert {
     condition = anytrue([
-      for s in data.aws_iam_policy_document.kms[0].statement :
+      for s in module.kms[0].statements :
       s.sid == "AllowFSxS3AccessRolesOfLinkedBuckets" && s.effect == "Allow" && toset(s.resources) == toset(["*"]) &&
       toset(s.actions) == toset(["kms:Decrypt", "kms:GenerateDataKey*"]) &&
       toset([for p in s.principals : "${p.type}=${join(",", p.identifiers)}"]) == toset(["AWS=*"]) &&
@@ -324,7 +346,7 @@ run "extra_key_policy_statements" {
   }
 
   assert {
-    condition     = anytrue([for s in data.aws_iam_policy_document.kms[0].statement : s.sid == "AllowAuditRole" && length(s.condition) == 0])
+    condition     = anytrue([for s in module.kms[0].statements : s.sid == "AllowAuditRole" && length(s.condition) == 0])
     error_message = "conditions default to none."
   }
 }
@@ -565,7 +587,7 @@ run "rejects_replica_provider_in_wrong_region" {
     replication = { enabled = true, destination_region = "eu-west-1" }
   }
   # the aws.replica mock reports us-east-2
-  expect_failures = [aws_kms_key.replica]
+  expect_failures = [data.aws_region.replica]
 }
 
 run "rejects_same_region_replication" {
@@ -574,5 +596,5 @@ run "rejects_same_region_replication" {
     replication = { enabled = true, destination_region = "us-east-1" }
   }
   # both preconditions fail: the aws.replica mock is in us-east-2 and the source is us-east-1
-  expect_failures = [aws_kms_key.replica]
+  expect_failures = [data.aws_region.replica]
 }
