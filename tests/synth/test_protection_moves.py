@@ -82,9 +82,14 @@ def _lifecycle(resource: Resource) -> dict[str, Any]:
 
 @pytest.mark.parametrize("module", MODULE_NAMES)
 def test_wrapper_knows_every_twin_of_its_module(module: str) -> None:
-    wrapper = _wrappers()[module]
-    declared = {(t.unprotected, t.protected) for t in getattr(wrapper, "PROTECTION_TWINS", ())}
     derived = {(u.address, p.address) for u, p in protection_twins(MODULES_DIR / module)}
+    wrapper = _wrappers().get(module)
+    if wrapper is None:  # called only by other modules (kms-key): no stack could emit moves for a twin there
+        assert derived == set(), (
+            f"modules/{module} has protection twins but no wrapper that emits their moves"
+        )
+        return
+    declared = {(t.unprotected, t.protected) for t in getattr(wrapper, "PROTECTION_TWINS", ())}
     assert declared == derived, (
         f"{wrapper.__name__}.PROTECTION_TWINS must list exactly the twins of modules/{module}"
     )

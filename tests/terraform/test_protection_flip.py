@@ -195,7 +195,7 @@ def test_fsx_protection_flips_both_ways_as_a_move_at_plan_level(
     }
     # the file system's key and log group as terraform makes them; then the file system exactly as planned
     prerequisites = [
-        "-target=module.fsx.aws_kms_key.this",
+        "-target=module.fsx.module.kms",
         "-target=module.fsx.aws_cloudwatch_log_group.this",
     ]
     terraform(["apply", "-input=false", "-no-color", "-auto-approve", *prerequisites], works[False], tf_env)

@@ -181,7 +181,7 @@ def test_fsx_lustre_readme_moved_blocks_flip_a_plain_root_both_ways(
     _set_module(root, "fsx_lustre", prevent_destroy=False, **placement)
     terraform(["init", "-input=false", "-no-color"], root, tf_env)
     prerequisites = [
-        "-target=module.fsx_lustre.aws_kms_key.this",
+        "-target=module.fsx_lustre.module.kms",
         "-target=module.fsx_lustre.aws_cloudwatch_log_group.this",
     ]
     terraform(["apply", "-input=false", "-no-color", "-auto-approve", *prerequisites], root, tf_env)
