@@ -199,10 +199,7 @@ def applied(moto: MotoServer, tmp_path_factory: pytest.TempPathFactory) -> Itera
         stack_dir,
         endpoint=moto.endpoint,
         state_path=tmp_path / "dev-network.tfstate",
-        # Every drift check refreshes the whole stack (~40 reads): allow retries, since moto's server now and then
-        # closes a kept-alive connection mid-response ("use of closed network connection"), which the
-        # ladder's max_retries = 1 would turn into a failed check. Every API used here exists in moto.
-        providers=[{**moto_provider(moto.endpoint, "us-west-2", ACCOUNT), "max_retries": 4}],
+        providers=[moto_provider(moto.endpoint, "us-west-2", ACCOUNT)],
     )
     terraform(["init", "-input=false", "-no-color"], stack_dir, env, timeout=APPLY_TIMEOUT_S)
     terraform(

@@ -90,7 +90,11 @@ def moto_provider(endpoint: str, region: str, account_id: str, alias: str | None
         "skip_credentials_validation": True,
         "skip_metadata_api_check": True,
         "skip_region_validation": True,
-        "max_retries": 1,
+        # moto's server now and then closes a kept-alive connection mid-response ("use of closed network
+        # connection", seen on sts:AssumeRole and reads alike); with max_retries = 1 that one dropped response
+        # failed a whole apply. Four attempts absorb it; an API moto lacks (HTTP 500) costs a few seconds of
+        # backoff more before it fails, and no test relies on such a call.
+        "max_retries": 4,
         "endpoints": [{service: endpoint for service in MOTO_SERVICES}],
         "assume_role": [
             {"role_arn": f"arn:aws:iam::{account_id}:role/moto-test", "session_name": "llm-infra-test"}
