@@ -20,7 +20,13 @@ from llm_infra.paths import MODULES_DIR
 from llm_infra.stacks.base import LayerStack
 from llm_infra.stacks.registry import LAYERS
 from llm_infra.summary import render
-from llm_infra.wrappers.base import MODULE_NAMES, MODULES_ROOT_CONTEXT, module_source
+from llm_infra.wrappers.base import (
+    STACK_MODULES_FOLDER,
+    ModuleSourceError,
+    module_closure,
+    module_folders,
+    module_name_of,
+)
 
 # Mirrors the "context" of cdktf.json (a test keeps them equal); a plain `python main.py` does not read it.
 TARGET_VERSIONS = {"terraform": ">=1.10"}
@@ -28,7 +34,7 @@ MANIFEST = "manifest.json"  # the CDK's list of the stacks in an output folder
 
 
 # What a stack folder needs of a module; local terraform runs leave .terraform/ (with a provider binary) and
-# state in module folders, which the CDK would otherwise copy into every stack.
+# state in module folders, which must not be copied into a stack.
 MODULE_COPY_IGNORE = shutil.ignore_patterns(
     ".terraform", ".terraform.lock.hcl", "*.tfstate*", "*.tfplan", "tests"
 )
@@ -40,10 +46,18 @@ MODULE_COPY_IGNORE = shutil.ignore_patterns(
 LOCKS_DIR = Path(__file__).resolve().parent / "locks"
 
 
-def copy_provider_lock(stack_dir: Path, locks_dir: Path = LOCKS_DIR) -> Path | None:
+def read_stack(stack_dir: Path) -> dict[str, Any]:
+    """A synthesized stack's ``cdk.tf.json``."""
+    document: dict[str, Any] = json.loads((stack_dir / "cdk.tf.json").read_text(encoding="utf-8"))
+    return document
+
+
+def copy_provider_lock(
+    stack_dir: Path, locks_dir: Path = LOCKS_DIR, *, document: Mapping[str, Any] | None = None
+) -> Path | None:
     """Copy the committed lock of the stack's provider set into a synthesized stack folder, as
     ``.terraform.lock.hcl``; None when no lock is committed for that set (then terraform init writes one)."""
-    document = json.loads((stack_dir / "cdk.tf.json").read_text(encoding="utf-8"))
+    document = read_stack(stack_dir) if document is None else document
     providers = sorted(document.get("terraform", {}).get("required_providers", {}))
     source = locks_dir / f"{'-'.join(providers)}.terraform.lock.hcl"
     if not providers or not source.is_file():
@@ -51,31 +65,45 @@ def copy_provider_lock(stack_dir: Path, locks_dir: Path = LOCKS_DIR) -> Path | N
     return Path(shutil.copyfile(source, stack_dir / ".terraform.lock.hcl"))
 
 
-def app_context(modules_root: Path = MODULES_DIR) -> dict[str, Any]:
-    return {
-        "targetVersions": TARGET_VERSIONS,
-        "canonicalAssetHashes": "true",
-        "cdktfRelativeModules": [module_source(name, modules_root) for name in MODULE_NAMES],
-        MODULES_ROOT_CONTEXT: str(modules_root),
-    }
+def stack_module_names(
+    document: Mapping[str, Any], stack_dir: Path, modules_root: Path = MODULES_DIR
+) -> list[str]:
+    """The repository modules a stack's module blocks call (``./modules/<name>``); a registry or git source is
+    not ours to copy (terraform init fetches it), any other local source is an error."""
+    names = []
+    for construct_id, block in document.get("module", {}).items():
+        source = str(block.get("source", ""))
+        if not source.startswith(("./", "../")):
+            continue
+        name = module_name_of(source)
+        if name is None or not (modules_root / name).is_dir():
+            raise ModuleSourceError(
+                f"{stack_dir.name}/cdk.tf.json: module.{construct_id}.source: not a module of this repository "
+                f"(got {source!r}; allowed ./{STACK_MODULES_FOLDER}/<{'|'.join(module_folders(modules_root))}>)"
+            )
+        names.append(name)
+    return names
 
 
-def stage_modules(target: Path) -> Path:
-    """A clean copy of the modules the stacks use (no .terraform/, state or module tests)."""
-    for name in MODULE_NAMES:
-        shutil.copytree(MODULES_DIR / name, target / name, ignore=MODULE_COPY_IGNORE)
-    return target
+def copy_stack_modules(
+    stack_dir: Path, document: Mapping[str, Any], modules_root: Path = MODULES_DIR
+) -> list[str]:
+    """Copy into ``stack_dir/modules/`` the modules the stack calls and the ones they call in turn (without
+    .terraform/, state or module tests): the stack folder is self-contained. Returns the names copied."""
+    names = module_closure(stack_module_names(document, stack_dir), modules_root)
+    for name in names:
+        shutil.copytree(
+            modules_root / name, stack_dir / STACK_MODULES_FOLDER / name, ignore=MODULE_COPY_IGNORE
+        )
+    return names
 
 
-def build_app(
-    environments: Sequence[Environment], *, outdir: str, modules_root: Path = MODULES_DIR
-) -> tuple[App, list[LayerStack]]:
-    app = App(outdir=outdir, context=app_context(modules_root))
-    # The cdktn/cdktf CLIs pass their own context in CDKTF_CONTEXT_JSON, which the App lets override the one
-    # given here; theirs has `cdktfRelativeModules` from cdktf.json's `terraformModules` (empty: the modules
-    # are not bindings). Where the modules are copied from is this run's business, so it is set last.
-    for key in ("cdktfRelativeModules", MODULES_ROOT_CONTEXT):
-        app.node.set_context(key, app_context(modules_root)[key])
+def app_context() -> dict[str, Any]:
+    return {"targetVersions": TARGET_VERSIONS, "canonicalAssetHashes": "true"}
+
+
+def build_app(environments: Sequence[Environment], *, outdir: str) -> tuple[App, list[LayerStack]]:
+    app = App(outdir=outdir, context=app_context())
     stacks: list[LayerStack] = []
     for environment in environments:
         built: dict[str, LayerStack] = {}
@@ -175,11 +203,14 @@ def finalize_staged_output(
 ) -> tuple[str, ...]:
     """Everything that completes the staged output before it is swapped in happens here, and may fail here.
 
-    Returns the stacks kept from the previous output. (Per-stack files that are not synthesized, such as
-    committed provider lock files, are copied into ``staging/stacks/<stack>`` here too.)
+    Returns the stacks kept from the previous output. (Per-stack files that are not synthesized, the committed
+    provider lock and the modules the stack calls, are copied into ``staging/stacks/<stack>`` here too.)
     """
     for stack in stacks:
-        copy_provider_lock(staging / "stacks" / stack.label.stack_id)
+        stack_dir = staging / "stacks" / stack.label.stack_id
+        document = read_stack(stack_dir)
+        copy_provider_lock(stack_dir, document=document)
+        copy_stack_modules(stack_dir, document)
     if not (keep_others and previous):
         return ()
     environments = sorted({stack.environment.name for stack in stacks})
@@ -233,11 +264,8 @@ def synth(
         parent = outdir.parent
     staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=parent))
     try:
-        with tempfile.TemporaryDirectory(prefix="llm-infra-modules-") as modules:
-            app, stacks = build_app(
-                environments, outdir=str(staging), modules_root=stage_modules(Path(modules))
-            )
-            app.synth()
+        app, stacks = build_app(environments, outdir=str(staging))
+        app.synth()
         kept = finalize_staged_output(
             staging, stacks, previous=previous, outdir=outdir, keep_others=keep_others
         )
