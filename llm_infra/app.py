@@ -85,17 +85,46 @@ def stack_module_names(
     return names
 
 
-def copy_stack_modules(
-    stack_dir: Path, document: Mapping[str, Any], modules_root: Path = MODULES_DIR
-) -> list[str]:
-    """Copy into ``stack_dir/modules/`` the modules the stack calls and the ones they call in turn (without
-    .terraform/, state or module tests): the stack folder is self-contained. Returns the names copied."""
-    names = module_closure(stack_module_names(document, stack_dir), modules_root)
-    for name in names:
-        shutil.copytree(
-            modules_root / name, stack_dir / STACK_MODULES_FOLDER / name, ignore=MODULE_COPY_IGNORE
-        )
-    return names
+class ModuleCopies:
+    """Copies modules into stack folders, without .terraform/, state or module tests. Each module's files are
+    read once per synth and written into every stack folder that needs them (several stacks call the same
+    modules; a copy per stack keeps each stack folder self-contained)."""
+
+    def __init__(self, modules_root: Path = MODULES_DIR) -> None:
+        self.modules_root = modules_root
+        self._files: dict[str, tuple[tuple[str, ...], tuple[tuple[str, bytes], ...]]] = {}
+
+    def files(self, name: str) -> tuple[tuple[str, ...], tuple[tuple[str, bytes], ...]]:
+        """A module's folders and its files with their contents, as paths relative to the module folder."""
+        if name not in self._files:
+            source = self.modules_root / name
+            folders: list[str] = []
+            files: list[tuple[str, bytes]] = []
+            for here, dirnames, filenames in os.walk(source):
+                ignored = MODULE_COPY_IGNORE(here, [*dirnames, *filenames])
+                dirnames[:] = sorted(d for d in dirnames if d not in ignored)
+                relative = os.path.relpath(here, source)
+                folders.append(relative)
+                for filename in sorted(f for f in filenames if f not in ignored):
+                    path = os.path.join(here, filename)
+                    files.append(
+                        (os.path.normpath(os.path.join(relative, filename)), Path(path).read_bytes())
+                    )
+            self._files[name] = (tuple(folders), tuple(files))
+        return self._files[name]
+
+    def copy(self, stack_dir: Path, document: Mapping[str, Any]) -> list[str]:
+        """Copy into ``stack_dir/modules/`` the modules the stack calls and the ones they call in turn: the stack
+        folder is self-contained. Returns the names copied."""
+        names = module_closure(stack_module_names(document, stack_dir, self.modules_root), self.modules_root)
+        for name in names:
+            target = stack_dir / STACK_MODULES_FOLDER / name
+            folders, files = self.files(name)
+            for folder in folders:
+                (target / folder).mkdir(parents=True, exist_ok=True)
+            for relative, data in files:
+                (target / relative).write_bytes(data)
+        return names
 
 
 def app_context() -> dict[str, Any]:
@@ -206,11 +235,12 @@ def finalize_staged_output(
     Returns the stacks kept from the previous output. (Per-stack files that are not synthesized, the committed
     provider lock and the modules the stack calls, are copied into ``staging/stacks/<stack>`` here too.)
     """
+    modules = ModuleCopies()
     for stack in stacks:
         stack_dir = staging / "stacks" / stack.label.stack_id
         document = read_stack(stack_dir)
         copy_provider_lock(stack_dir, document=document)
-        copy_stack_modules(stack_dir, document)
+        modules.copy(stack_dir, document)
     if not (keep_others and previous):
         return ()
     environments = sorted({stack.environment.name for stack in stacks})

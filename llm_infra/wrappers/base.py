@@ -8,13 +8,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from llm_infra.cdk import Construct, Fn, TerraformHclModule, TerraformModuleProvider, Token
+from llm_infra.cdk import Construct, Fn, TerraformHclModule, TerraformModuleProvider, Token, null_value
 from llm_infra.paths import MODULES_DIR
 
 # Every HCL module the wrappers use.
 MODULE_NAMES: tuple[str, ...] = ("kms-key", "network", "fsx-lustre", "s3-buckets")
 # Where a stack folder holds its modules: cdktf.out/stacks/<stack>/modules/<name>. The app copies there the
-# modules the stack calls and the modules those call (app.copy_stack_modules), so each stack folder is
+# modules the stack calls and the modules those call (app.ModuleCopies), so each stack folder is
 # self-contained; the CDK's module asset (a hashed copy of every module into every stack) is not used.
 STACK_MODULES_FOLDER = "modules"
 # A module calls a sibling as `source = "../<name>"` (modules/network -> modules/kms-key); in a stack folder
@@ -91,15 +91,25 @@ class ModuleWrapper:
             skip_asset_creation_from_local_modules=True,
             # None becomes an explicit null: a module default must never stand in for "none" (for a variable
             # with nullable = false, Terraform itself substitutes the default).
-            variables={
-                key: Token.null_value() if value is None else value for key, value in variables.items()
-            },
+            variables={key: null_value() if value is None else value for key, value in variables.items()},
             providers=list(providers) or None,
         )
 
+        # Each reference to an output is a round trip to the CDK; a wrapper hands out the same token again.
+        self._outputs: dict[str, str] = {}
+        self._values: dict[str, Any] = {}
+
     def output(self, name: str) -> str:
-        return str(self.module.get_string(name))
+        if name not in self._outputs:
+            self._outputs[name] = str(self.module.get_string(name))
+        return self._outputs[name]
+
+    def output_value(self, name: str) -> Any:
+        """An output of any type (a map, a list), as a token."""
+        if name not in self._values:
+            self._values[name] = self.module.get(name)
+        return self._values[name]
 
     def output_lookup(self, name: str, key: str) -> str:
         """One entry of a map output, e.g. the subnet id of an AZ ID."""
-        return str(Token.as_string(Fn.lookup(self.module.get(name), key)))
+        return str(Token.as_string(Fn.lookup(self.output_value(name), key)))

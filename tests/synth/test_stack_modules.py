@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from llm_infra.app import copy_stack_modules, stack_module_names
+from llm_infra.app import ModuleCopies, stack_module_names
 from llm_infra.paths import MODULES_DIR
 from llm_infra.wrappers.base import (
     MODULE_NAMES,
@@ -115,12 +115,21 @@ def test_the_copy_leaves_out_terraform_state_and_module_tests(tmp_path: Path) ->
     document = {"module": {"network": {"source": "./modules/network"}}}
     (stack_dir / "cdk.tf.json").write_text(json.dumps(document), encoding="utf-8")
 
-    assert copy_stack_modules(stack_dir, document, modules) == ["kms-key", "network"]
+    copies = ModuleCopies(modules)
+    assert copies.copy(stack_dir, document) == ["kms-key", "network"]
 
     copied = {str(p.relative_to(stack_dir / "modules")) for p in (stack_dir / "modules").rglob("*")}
     assert sorted(p.name for p in (stack_dir / "modules").iterdir()) == ["kms-key", "network"]
     for name in [*junk, "tests"]:
         assert f"network/{name}" not in copied
-    assert {p.name for p in (stack_dir / "modules" / "network").glob("*.tf")} == {
-        p.name for p in (MODULES_DIR / "network").glob("*.tf")
-    }
+    for source in (MODULES_DIR / "network").rglob("*"):
+        relative = source.relative_to(MODULES_DIR)
+        if source.is_file() and relative.parts[1] != "tests":
+            assert (stack_dir / "modules" / relative).read_bytes() == source.read_bytes(), relative
+    # A second stack gets the same files (read once, written again).
+    other = tmp_path / "out" / "prod-network"
+    other.mkdir()
+    assert copies.copy(other, document) == ["kms-key", "network"]
+    assert sorted(p.relative_to(other) for p in other.rglob("*")) == sorted(
+        p.relative_to(stack_dir) for p in stack_dir.rglob("*") if p.name != "cdk.tf.json"
+    )
