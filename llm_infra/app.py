@@ -16,6 +16,7 @@ from typing import Any
 from llm_infra.cdk import App
 from llm_infra.config import Environment
 from llm_infra.config.loader import display_path
+from llm_infra.engine_process import stop_engine
 from llm_infra.paths import MODULES_DIR
 from llm_infra.stacks.base import LayerStack
 from llm_infra.stacks.registry import LAYERS
@@ -304,6 +305,13 @@ def synth(
         summary = render(stacks, display_path(outdir))
         if not check:
             swap_in(staging, outdir, uninterruptible=uninterruptible)
+    except BaseException as error:
+        if not isinstance(error, Exception):
+            # Interrupted (a signal, KeyboardInterrupt) while the CDK may be answering a request: its node
+            # process can still be writing into the staging folder, and the pipe holds a reply nobody reads.
+            # Stop it before the folder is removed, or a half-written stack could outlive the clean-up.
+            stop_engine(kill=True)
+        raise
     finally:
         with uninterruptible():  # a signal during the clean-up is raised after it, not instead of it
             shutil.rmtree(staging, ignore_errors=True)
