@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import pytest
 from pydantic import ValidationError
 
-from llm_infra.config.storage import StorageConfig
+from llm_infra.layers.storage.config import StorageConfig
 from tests.unit.test_rule_parity import python_rule_ids
 
 Problems = Callable[..., list[str]]
