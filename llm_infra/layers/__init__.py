@@ -8,11 +8,15 @@ inputs and ``python main.py --list``. Reading the registry imports neither the C
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from llm_infra.label import Label
 from llm_infra.layers.network import LAYER as NETWORK
-from llm_infra.layers.spec import Layer, PreflightInputs
+from llm_infra.layers.spec import Layer, PreflightInputs, state_key
 from llm_infra.layers.storage import LAYER as STORAGE
+
+if TYPE_CHECKING:
+    from llm_infra.config import Environment
 
 # In dependency order (``ordered`` checks and, for layers added out of order, restores it).
 AnyLayer = Layer[Any]
@@ -84,3 +88,30 @@ def names() -> tuple[str, ...]:
 def module_names(layers: Sequence[AnyLayer] | None = None) -> tuple[str, ...]:
     """Every HCL module the layers stage, once each, in layer order."""
     return tuple(dict.fromkeys(name for layer in (layers or registry()) for name in layer.modules))
+
+
+def stack_list(
+    environments: Sequence[Environment], selected: Sequence[str] | None = None
+) -> list[dict[str, Any]]:
+    """What ``python main.py --list`` prints: per environment, its enabled layers' stacks in apply order."""
+    rows: list[dict[str, Any]] = []
+    for environment in environments:
+        on = [layer for layer in registry() if layer.is_on(environment)]
+        on_names = {layer.name for layer in on}
+        for layer in on:
+            if selected is not None and layer.name not in selected:
+                continue
+            depends = [name for name in (*layer.requires, *layer.uses) if name in on_names]
+            rows.append(
+                {
+                    "stack": Label.for_layer(environment, layer.name).stack_id,
+                    "environment": environment.name,
+                    "layer": layer.name,
+                    "state_key": state_key(environment.name, layer.name),
+                    "depends_on": [Label.for_layer(environment, name).stack_id for name in depends],
+                    "providers": list(layer.providers),
+                    "protected_types": list(layer.protected_types),
+                    "post_apply": list(layer.post_apply),
+                }
+            )
+    return rows

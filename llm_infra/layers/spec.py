@@ -50,6 +50,11 @@ class PreflightInputs:
     placement_groups: bool = False  # the layer creates placement groups (checked by name and strategy)
 
 
+def state_key(environment: str, layer: str) -> str:
+    """The S3 backend key of one environment's layer stack."""
+    return f"{environment}/{layer}.tfstate"
+
+
 def _no_problems(_environment: Environment) -> Problems:
     return []
 
