@@ -28,7 +28,10 @@ def environments() -> dict[str, Environment]:
 def expected_stacks(environments: dict[str, Environment]) -> list[str]:
     """Every environment's enabled layers, from the registry (no layer list here)."""
     return [
-        f"{name}-{layer.name}" for name, env in environments.items() for layer in registry() if layer.is_on(env)
+        f"{name}-{layer.name}"
+        for name, env in environments.items()
+        for layer in registry()
+        if layer.is_on(env)
     ]
 
 
