@@ -301,7 +301,8 @@ def synth(
     else:
         outdir.parent.mkdir(parents=True, exist_ok=True)
         parent = outdir.parent
-    staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=parent))
+    with uninterruptible():  # a signal between creating the folder and the try below would leave it behind
+        staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=parent))
     try:
         with tempfile.TemporaryDirectory(prefix="llm-infra-modules-") as modules:
             app, built = build_app(
