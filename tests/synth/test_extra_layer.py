@@ -7,6 +7,7 @@ It is registered *first*, to prove the registry orders it after what it needs.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from collections.abc import Iterator
@@ -134,7 +135,7 @@ EXTRA: Layer[ExtraConfig] = Layer(
 
 @pytest.fixture
 def registered(monkeypatch: pytest.MonkeyPatch, module_dir: Path) -> Iterator[Layer[ExtraConfig]]:
-    layer = Layer(**{**EXTRA.__dict__, "modules_dir": module_dir})
+    layer = dataclasses.replace(EXTRA, modules_dir=module_dir)
     monkeypatch.setattr(layers, "LAYERS", (layer, *layers.LAYERS))  # first: the registry must reorder it
     yield layer
 
