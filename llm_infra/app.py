@@ -7,25 +7,23 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from llm_infra import layers
 from llm_infra.cdk import App
 from llm_infra.config import Environment
 from llm_infra.config.loader import display_path
 from llm_infra.engine_process import stop_engine
-from llm_infra.paths import MODULES_DIR
 from llm_infra.stacks.base import LayerStack
-from llm_infra.stacks.registry import LAYERS
 from llm_infra.summary import render
 from llm_infra.wrappers.base import (
     STACK_MODULES_FOLDER,
     ModuleSourceError,
     module_closure,
-    module_folders,
     module_name_of,
 )
 
@@ -66,9 +64,13 @@ def copy_provider_lock(
     return Path(shutil.copyfile(source, stack_dir / ".terraform.lock.hcl"))
 
 
-def stack_module_names(
-    document: Mapping[str, Any], stack_dir: Path, modules_root: Path = MODULES_DIR
-) -> list[str]:
+def module_roots() -> dict[str, Path]:
+    """Module name -> the folder that holds it, for every module a registered layer uses (``modules``, under
+    its ``modules_dir``)."""
+    return {name: layer.modules_dir for layer in layers.registry() for name in layer.modules}
+
+
+def stack_module_names(document: Mapping[str, Any], stack_dir: Path, roots: Mapping[str, Path]) -> list[str]:
     """The repository modules a stack's module blocks call (``./modules/<name>``); a registry or git source is
     not ours to copy (terraform init fetches it), any other local source is an error."""
     names = []
@@ -77,10 +79,10 @@ def stack_module_names(
         if not source.startswith(("./", "../")):
             continue
         name = module_name_of(source)
-        if name is None or not (modules_root / name).is_dir():
+        if name is None or name not in roots or not (roots[name] / name).is_dir():
             raise ModuleSourceError(
-                f"{stack_dir.name}/cdk.tf.json: module.{construct_id}.source: not a module of this repository "
-                f"(got {source!r}; allowed ./{STACK_MODULES_FOLDER}/<{'|'.join(module_folders(modules_root))}>)"
+                f"{stack_dir.name}/cdk.tf.json: module.{construct_id}.source: not a module of a registered "
+                f"layer (got {source!r}; allowed ./{STACK_MODULES_FOLDER}/<{'|'.join(sorted(roots))}>)"
             )
         names.append(name)
     return names
@@ -91,14 +93,15 @@ class ModuleCopies:
     read once per synth and written into every stack folder that needs them (several stacks call the same
     modules; a copy per stack keeps each stack folder self-contained)."""
 
-    def __init__(self, modules_root: Path = MODULES_DIR) -> None:
-        self.modules_root = modules_root
+    def __init__(self, roots: Mapping[str, Path] | None = None) -> None:
+        # A module's siblings (``source = "../x"``) are looked up in the folder that holds the module.
+        self.roots = dict(module_roots() if roots is None else roots)
         self._files: dict[str, tuple[tuple[str, ...], tuple[tuple[str, bytes], ...]]] = {}
 
     def files(self, name: str) -> tuple[tuple[str, ...], tuple[tuple[str, bytes], ...]]:
         """A module's folders and its files with their contents, as paths relative to the module folder."""
         if name not in self._files:
-            source = self.modules_root / name
+            source = self.roots[name] / name
             folders: list[str] = []
             files: list[tuple[str, bytes]] = []
             for here, dirnames, filenames in os.walk(source):
@@ -117,7 +120,7 @@ class ModuleCopies:
     def copy(self, stack_dir: Path, document: Mapping[str, Any]) -> list[str]:
         """Copy into ``stack_dir/modules/`` the modules the stack calls and the ones they call in turn: the stack
         folder is self-contained. Returns the names copied."""
-        names = module_closure(stack_module_names(document, stack_dir, self.modules_root), self.modules_root)
+        names = self.closure(stack_module_names(document, stack_dir, self.roots))
         for name in names:
             target = stack_dir / STACK_MODULES_FOLDER / name
             folders, files = self.files(name)
@@ -127,20 +130,72 @@ class ModuleCopies:
                 (target / relative).write_bytes(data)
         return names
 
+    def closure(self, names: Sequence[str]) -> list[str]:
+        """The modules named and every module they call, directly or in turn (siblings share a folder)."""
+        by_root: dict[Path, list[str]] = {}
+        for name in names:
+            by_root.setdefault(self.roots[name], []).append(name)
+        found: set[str] = set()
+        for root, called in by_root.items():
+            for name in module_closure(called, root):
+                self.roots.setdefault(name, root)
+                found.add(name)
+        return sorted(found)
+
 
 def app_context() -> dict[str, Any]:
     return {"targetVersions": TARGET_VERSIONS, "canonicalAssetHashes": "true"}
 
 
-def build_app(environments: Sequence[Environment], *, outdir: str) -> tuple[App, list[LayerStack]]:
+def required_closure(names: Iterable[str]) -> set[str]:
+    """The layers named and, transitively, every layer they require."""
+    needed: set[str] = set()
+    pending = list(names)
+    while pending:
+        name = pending.pop()
+        if name not in needed:
+            needed.add(name)
+            pending.extend(layers.lookup(name).requires)
+    return needed
+
+
+class LayerBuildError(RuntimeError):
+    """A layer's build broke the registry's contract (a programming error, reported by the synth)."""
+
+
+def _outputs(layer: layers.AnyLayer, stack: LayerStack) -> object:
+    outputs = getattr(stack, "outputs", None)
+    if not isinstance(outputs, layer.outputs):
+        raise LayerBuildError(
+            f"layer {layer.name}: stack {stack.label.stack_id} has outputs of type {type(outputs).__name__}, "
+            f"the layer declares {layer.outputs.__name__}"
+        )
+    return outputs
+
+
+def build_app(
+    environments: Sequence[Environment],
+    *,
+    outdir: str,
+    only: Sequence[str] | None = None,
+) -> tuple[App, list[LayerStack]]:
+    """One stack per environment and enabled layer, in registry order; each layer's build gets the outputs
+    objects of the layers it requires (and of those it uses, when built). ``only``: the layers selected
+    (``--layer``); the layers they require are built too, as producers, and dropped from the output later."""
     app = App(outdir=outdir, context=app_context())
     stacks: list[LayerStack] = []
+    selected = set(only) if only is not None else None
+    needed = required_closure(selected or ())
     for environment in environments:
-        built: dict[str, LayerStack] = {}
-        for layer in LAYERS:
-            if layer.enabled(environment):
-                built[layer.name] = layer.build(app, environment, built)
-        stacks.extend(built.values())
+        outputs: dict[str, object] = {}
+        for layer in layers.registry():
+            if not layer.is_on(environment) or (selected is not None and layer.name not in needed):
+                continue
+            # The config guarantees every required layer is on (CFG-013); a used layer is passed when built.
+            deps = {name: outputs[name] for name in (*layer.requires, *layer.uses) if name in outputs}
+            stack = layer.build(app, environment, deps)
+            outputs[layer.name] = _outputs(layer, stack)
+            stacks.append(stack)
     return app, stacks
 
 
@@ -195,16 +250,30 @@ def stack_environment(stack_name: str) -> str:
     return stack_name.partition("-")[0]
 
 
+def stack_layer(stack_name: str) -> str:
+    return stack_name.partition("-")[2]
+
+
 def keep_other_environments(
-    previous: Mapping[str, Any], outdir: Path, staging: Path, environments: Sequence[str]
+    previous: Mapping[str, Any],
+    outdir: Path,
+    staging: Path,
+    environments: Sequence[str],
+    selected_layers: Sequence[str] | None = None,
 ) -> tuple[str, ...]:
-    """Carry the stacks of environments not synthesized now from the old output into the staged one.
+    """Carry the stacks not synthesized now (other environments; with ``selected_layers``, other layers too)
+    from the old output into the staged one.
 
     Their folders are copied as they are, and their manifest entries are merged into the new manifest, so the
     folder and the manifest (which the cdktn/cdktf CLIs read, deleting stack folders it does not list) agree.
     """
     selected = set(environments)
-    kept = sorted(name for name in previous if stack_environment(name) not in selected)
+
+    def chosen(name: str) -> bool:
+        in_layers = selected_layers is None or stack_layer(name) in selected_layers
+        return stack_environment(name) in selected and in_layers
+
+    kept = sorted(name for name in previous if not chosen(name))
     if not kept:
         return ()
     manifest_path = staging / MANIFEST
@@ -223,6 +292,18 @@ def keep_other_environments(
     return tuple(kept)
 
 
+def drop_producers(staging: Path, producers: Sequence[LayerStack]) -> None:
+    """Remove from the staged output the stacks built only as producers of selected layers (``--layer``)."""
+    if not producers:
+        return
+    manifest_path = staging / MANIFEST
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    for stack in producers:
+        shutil.rmtree(staging / "stacks" / stack.label.stack_id)
+        manifest["stacks"].pop(stack.label.stack_id, None)
+    manifest_path.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+
+
 def finalize_staged_output(
     staging: Path,
     stacks: Sequence[LayerStack],
@@ -230,6 +311,7 @@ def finalize_staged_output(
     previous: Mapping[str, Any] | None,
     outdir: Path,
     keep_others: bool,
+    selected_layers: Sequence[str] | None = None,
 ) -> tuple[str, ...]:
     """Everything that completes the staged output before it is swapped in happens here, and may fail here.
 
@@ -245,7 +327,7 @@ def finalize_staged_output(
     if not (keep_others and previous):
         return ()
     environments = sorted({stack.environment.name for stack in stacks})
-    return keep_other_environments(previous, outdir, staging, environments)
+    return keep_other_environments(previous, outdir, staging, environments, selected_layers)
 
 
 def swap_in(
@@ -272,13 +354,15 @@ def synth(
     *,
     keep_others: bool = False,
     check: bool = False,
+    layers_selected: Sequence[str] | None = None,
     uninterruptible: Callable[[], AbstractContextManager[object]] = contextlib.nullcontext,
 ) -> SynthResult:
     """Synthesize into a temporary folder, finish it, render the summary, then swap it in.
 
     Everything that can fail happens before the swap, so ``outdir`` is either the previous output, untouched,
     or the complete new one. ``keep_others`` (a selection of environments was synthesized) carries the stacks
-    of the other environments over from the previous output. ``check`` does all of it in a private temporary
+    of the other environments over from the previous output; ``layers_selected`` (``--layer``) synthesizes only
+    those layers' stacks (the layers they require are built as producers, not written) and keeps the others. ``check`` does all of it in a private temporary
     folder and swaps nothing in: ``outdir`` is only read.
     """
     outdir = outdir.absolute()
@@ -293,12 +377,20 @@ def synth(
     else:
         outdir.parent.mkdir(parents=True, exist_ok=True)
         parent = outdir.parent
-    staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=parent))
+    with uninterruptible():  # a signal between creating the folder and the try below would leave it behind
+        staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=parent))
     try:
-        app, stacks = build_app(environments, outdir=str(staging))
+        app, built = build_app(environments, outdir=str(staging), only=layers_selected)
         app.synth()
+        stacks = [s for s in built if layers_selected is None or s.layer in layers_selected]
+        drop_producers(staging, [s for s in built if s not in stacks])
         kept = finalize_staged_output(
-            staging, stacks, previous=previous, outdir=outdir, keep_others=keep_others
+            staging,
+            stacks,
+            previous=previous,
+            outdir=outdir,
+            keep_others=keep_others or layers_selected is not None,
+            selected_layers=layers_selected,
         )
         produced = {stack.label.stack_id for stack in stacks}
         removed = tuple(sorted(name for name in previous or {} if name not in produced and name not in kept))

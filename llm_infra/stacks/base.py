@@ -7,13 +7,12 @@ from typing import Any
 from llm_infra.cdk import Construct, Provider, TerraformOutput, TerraformStack, s3_backend
 from llm_infra.config import Environment
 from llm_infra.label import Label
+from llm_infra.layers.spec import state_key
 
 TERRAFORM_REQUIRED_VERSION = ">= 1.10"  # S3 backend native locking (use_lockfile)
 AWS_PROVIDER_CONSTRAINT = ">= 5.100, < 7"
 
-
-def state_key(environment: str, layer: str) -> str:
-    return f"{environment}/{layer}.tfstate"
+__all__ = ["AWS_PROVIDER_CONSTRAINT", "TERRAFORM_REQUIRED_VERSION", "LayerStack", "state_key"]
 
 
 class LayerStack(TerraformStack):

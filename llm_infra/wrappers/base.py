@@ -8,11 +8,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
+from llm_infra import layers
 from llm_infra.cdk import Construct, Fn, TerraformHclModule, TerraformModuleProvider, Token, null_value
 from llm_infra.paths import MODULES_DIR
 
-# Every HCL module the wrappers use.
-MODULE_NAMES: tuple[str, ...] = ("kms-key", "network", "fsx-lustre", "s3-buckets")
+# Every HCL module the registered layers use (each layer's ``modules``, folders under its ``modules_dir``).
+MODULE_NAMES: tuple[str, ...] = layers.module_names()
 # Where a stack folder holds its modules: cdktf.out/stacks/<stack>/modules/<name>. The app copies there the
 # modules the stack calls and the modules those call (app.ModuleCopies), so each stack folder is
 # self-contained; the CDK's module asset (a hashed copy of every module into every stack) is not used.

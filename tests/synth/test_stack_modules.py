@@ -83,13 +83,14 @@ def test_only_local_sources_of_this_repository_are_copied(tmp_path: Path) -> Non
             "git": {"source": "git::https://example.com/m.git"},
         }
     }
-    assert stack_module_names(document, tmp_path / "dev-network") == ["network"]
+    roots = {"network": MODULES_DIR, "kms-key": MODULES_DIR}
+    assert stack_module_names(document, tmp_path / "dev-network", roots) == ["network"]
     for source in ("./modules/nope", "../elsewhere/network", "./assets/__cdktf_module_asset_1/2/network"):
         with pytest.raises(ModuleSourceError) as raised:
-            stack_module_names({"module": {"m": {"source": source}}}, tmp_path / "dev-network")
+            stack_module_names({"module": {"m": {"source": source}}}, tmp_path / "dev-network", roots)
         message = str(raised.value)
         assert message.startswith(
-            f"dev-network/cdk.tf.json: module.m.source: not a module of this repository (got '{source}'; allowed ./modules/<"
+            f"dev-network/cdk.tf.json: module.m.source: not a module of a registered layer (got '{source}'; allowed ./modules/<"
         )
         assert "\n" not in message
 
@@ -115,7 +116,7 @@ def test_the_copy_leaves_out_terraform_state_and_module_tests(tmp_path: Path) ->
     document = {"module": {"network": {"source": "./modules/network"}}}
     (stack_dir / "cdk.tf.json").write_text(json.dumps(document), encoding="utf-8")
 
-    copies = ModuleCopies(modules)
+    copies = ModuleCopies({"network": modules, "s3-buckets": modules})  # kms-key: found as a sibling
     assert copies.copy(stack_dir, document) == ["kms-key", "network"]
 
     copied = {str(p.relative_to(stack_dir / "modules")) for p in (stack_dir / "modules").rglob("*")}

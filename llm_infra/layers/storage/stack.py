@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from llm_infra.cdk import Construct
+from llm_infra.cdk import Construct, Fn, Token
 from llm_infra.config import Environment
-from llm_infra.config.environment import storage_bucket_prefix
+from llm_infra.layers.network.outputs import NetworkOutputs
+from llm_infra.layers.storage.config import StorageConfig, storage_bucket_prefix
+from llm_infra.layers.storage.outputs import StorageOutputs
 from llm_infra.stacks.base import LayerStack
 from llm_infra.wrappers.fsx_lustre import FsxLustreModule
-from llm_infra.wrappers.network import NetworkModule
 from llm_infra.wrappers.protection import moved_blocks
 from llm_infra.wrappers.s3_buckets import S3BucketsModule
 
 
 class StorageStack(LayerStack):
-    def __init__(self, scope: Construct, *, environment: Environment, network: NetworkModule) -> None:
+    def __init__(
+        self, scope: Construct, *, environment: Environment, config: StorageConfig, network: NetworkOutputs
+    ) -> None:
         super().__init__(scope, environment=environment, layer="storage")
-        storage = environment.storage
-        assert storage is not None and storage.fsx is not None, "built only for an enabled storage layer"
+        storage = config
+        assert storage.fsx is not None, "built only for an enabled storage layer"
         protect = environment.protection.prevent_destroy
         replica = self.aws_provider(
             "aws_replica", region=storage.replication.region or environment.region, alias="replica"
@@ -35,7 +38,7 @@ class StorageStack(LayerStack):
             "fsx",
             label=self.label,
             config=storage.fsx,
-            subnet_id=network.private_subnet_id(storage.fsx.az_id),
+            subnet_id=str(Token.as_string(Fn.lookup(network.private_subnet_ids, storage.fsx.az_id))),
             vpc_id=network.vpc_id,
             security_group_ids=[network.efa_security_group_id],
             bucket_names={key: self.buckets.bucket_name(key) for key in self.buckets.keys},
@@ -57,4 +60,13 @@ class StorageStack(LayerStack):
         self.output("fsx_mount_name", self.fsx.mount_name, "FSx mount name")
         self.output("bucket_names", self.buckets.module.get("bucket_names"), "data bucket name by key")
         self.output("bucket_arns", self.buckets.module.get("bucket_arns"), "data bucket ARN by key")
-        self.output("kms_key_arns", {"fsx": self.fsx.kms_key_arn, "s3": self.buckets.kms_key_arn}, "KMS keys")
+        kms_key_arns = {"fsx": self.fsx.kms_key_arn, "s3": self.buckets.kms_key_arn}
+        self.output("kms_key_arns", kms_key_arns, "KMS keys")
+        self.outputs = StorageOutputs(
+            fsx_file_system_id=self.fsx.file_system_id,
+            fsx_dns_name=self.fsx.dns_name,
+            fsx_mount_name=self.fsx.mount_name,
+            bucket_names=self.buckets.module.get("bucket_names"),
+            bucket_arns=self.buckets.module.get("bucket_arns"),
+            kms_key_arns=kms_key_arns,
+        )
