@@ -17,10 +17,15 @@ from llm_infra import layers
 from llm_infra.cdk import App
 from llm_infra.config import Environment
 from llm_infra.config.loader import display_path
-from llm_infra.paths import MODULES_DIR
+from llm_infra.engine_process import stop_engine
 from llm_infra.stacks.base import LayerStack
 from llm_infra.summary import render
-from llm_infra.wrappers.base import MODULES_ROOT_CONTEXT, module_source
+from llm_infra.wrappers.base import (
+    STACK_MODULES_FOLDER,
+    ModuleSourceError,
+    module_closure,
+    module_name_of,
+)
 
 # Mirrors the "context" of cdktf.json (a test keeps them equal); a plain `python main.py` does not read it.
 TARGET_VERSIONS = {"terraform": ">=1.10"}
@@ -28,7 +33,7 @@ MANIFEST = "manifest.json"  # the CDK's list of the stacks in an output folder
 
 
 # What a stack folder needs of a module; local terraform runs leave .terraform/ (with a provider binary) and
-# state in module folders, which the CDK would otherwise copy into every stack.
+# state in module folders, which must not be copied into a stack.
 MODULE_COPY_IGNORE = shutil.ignore_patterns(
     ".terraform", ".terraform.lock.hcl", "*.tfstate*", "*.tfplan", "tests"
 )
@@ -40,10 +45,18 @@ MODULE_COPY_IGNORE = shutil.ignore_patterns(
 LOCKS_DIR = Path(__file__).resolve().parent / "locks"
 
 
-def copy_provider_lock(stack_dir: Path, locks_dir: Path = LOCKS_DIR) -> Path | None:
+def read_stack(stack_dir: Path) -> dict[str, Any]:
+    """A synthesized stack's ``cdk.tf.json``."""
+    document: dict[str, Any] = json.loads((stack_dir / "cdk.tf.json").read_text(encoding="utf-8"))
+    return document
+
+
+def copy_provider_lock(
+    stack_dir: Path, locks_dir: Path = LOCKS_DIR, *, document: Mapping[str, Any] | None = None
+) -> Path | None:
     """Copy the committed lock of the stack's provider set into a synthesized stack folder, as
     ``.terraform.lock.hcl``; None when no lock is committed for that set (then terraform init writes one)."""
-    document = json.loads((stack_dir / "cdk.tf.json").read_text(encoding="utf-8"))
+    document = read_stack(stack_dir) if document is None else document
     providers = sorted(document.get("terraform", {}).get("required_providers", {}))
     source = locks_dir / f"{'-'.join(providers)}.terraform.lock.hcl"
     if not providers or not source.is_file():
@@ -51,22 +64,87 @@ def copy_provider_lock(stack_dir: Path, locks_dir: Path = LOCKS_DIR) -> Path | N
     return Path(shutil.copyfile(source, stack_dir / ".terraform.lock.hcl"))
 
 
-def app_context(modules_root: Path = MODULES_DIR) -> dict[str, Any]:
-    return {
-        "targetVersions": TARGET_VERSIONS,
-        "canonicalAssetHashes": "true",
-        "cdktfRelativeModules": [module_source(name, modules_root) for name in layers.module_names()],
-        MODULES_ROOT_CONTEXT: str(modules_root),
-    }
+def module_roots() -> dict[str, Path]:
+    """Module name -> the folder that holds it, for every module a registered layer uses (``modules``, under
+    its ``modules_dir``)."""
+    return {name: layer.modules_dir for layer in layers.registry() for name in layer.modules}
 
 
-def stage_modules(target: Path) -> Path:
-    """A clean copy of the modules the layers use (no .terraform/, state or module tests), in one folder."""
-    for layer in layers.registry():
-        for name in layer.modules:
-            if not (target / name).exists():
-                shutil.copytree(layer.modules_dir / name, target / name, ignore=MODULE_COPY_IGNORE)
-    return target
+def stack_module_names(document: Mapping[str, Any], stack_dir: Path, roots: Mapping[str, Path]) -> list[str]:
+    """The repository modules a stack's module blocks call (``./modules/<name>``); a registry or git source is
+    not ours to copy (terraform init fetches it), any other local source is an error."""
+    names = []
+    for construct_id, block in document.get("module", {}).items():
+        source = str(block.get("source", ""))
+        if not source.startswith(("./", "../")):
+            continue
+        name = module_name_of(source)
+        if name is None or name not in roots or not (roots[name] / name).is_dir():
+            raise ModuleSourceError(
+                f"{stack_dir.name}/cdk.tf.json: module.{construct_id}.source: not a module of a registered "
+                f"layer (got {source!r}; allowed ./{STACK_MODULES_FOLDER}/<{'|'.join(sorted(roots))}>)"
+            )
+        names.append(name)
+    return names
+
+
+class ModuleCopies:
+    """Copies modules into stack folders, without .terraform/, state or module tests. Each module's files are
+    read once per synth and written into every stack folder that needs them (several stacks call the same
+    modules; a copy per stack keeps each stack folder self-contained)."""
+
+    def __init__(self, roots: Mapping[str, Path] | None = None) -> None:
+        # A module's siblings (``source = "../x"``) are looked up in the folder that holds the module.
+        self.roots = dict(module_roots() if roots is None else roots)
+        self._files: dict[str, tuple[tuple[str, ...], tuple[tuple[str, bytes], ...]]] = {}
+
+    def files(self, name: str) -> tuple[tuple[str, ...], tuple[tuple[str, bytes], ...]]:
+        """A module's folders and its files with their contents, as paths relative to the module folder."""
+        if name not in self._files:
+            source = self.roots[name] / name
+            folders: list[str] = []
+            files: list[tuple[str, bytes]] = []
+            for here, dirnames, filenames in os.walk(source):
+                ignored = MODULE_COPY_IGNORE(here, [*dirnames, *filenames])
+                dirnames[:] = sorted(d for d in dirnames if d not in ignored)
+                relative = os.path.relpath(here, source)
+                folders.append(relative)
+                for filename in sorted(f for f in filenames if f not in ignored):
+                    path = os.path.join(here, filename)
+                    files.append(
+                        (os.path.normpath(os.path.join(relative, filename)), Path(path).read_bytes())
+                    )
+            self._files[name] = (tuple(folders), tuple(files))
+        return self._files[name]
+
+    def copy(self, stack_dir: Path, document: Mapping[str, Any]) -> list[str]:
+        """Copy into ``stack_dir/modules/`` the modules the stack calls and the ones they call in turn: the stack
+        folder is self-contained. Returns the names copied."""
+        names = self.closure(stack_module_names(document, stack_dir, self.roots))
+        for name in names:
+            target = stack_dir / STACK_MODULES_FOLDER / name
+            folders, files = self.files(name)
+            for folder in folders:
+                (target / folder).mkdir(parents=True, exist_ok=True)
+            for relative, data in files:
+                (target / relative).write_bytes(data)
+        return names
+
+    def closure(self, names: Sequence[str]) -> list[str]:
+        """The modules named and every module they call, directly or in turn (siblings share a folder)."""
+        by_root: dict[Path, list[str]] = {}
+        for name in names:
+            by_root.setdefault(self.roots[name], []).append(name)
+        found: set[str] = set()
+        for root, called in by_root.items():
+            for name in module_closure(called, root):
+                self.roots.setdefault(name, root)
+                found.add(name)
+        return sorted(found)
+
+
+def app_context() -> dict[str, Any]:
+    return {"targetVersions": TARGET_VERSIONS, "canonicalAssetHashes": "true"}
 
 
 def required_closure(names: Iterable[str]) -> set[str]:
@@ -99,18 +177,12 @@ def build_app(
     environments: Sequence[Environment],
     *,
     outdir: str,
-    modules_root: Path = MODULES_DIR,
     only: Sequence[str] | None = None,
 ) -> tuple[App, list[LayerStack]]:
     """One stack per environment and enabled layer, in registry order; each layer's build gets the outputs
     objects of the layers it requires (and of those it uses, when built). ``only``: the layers selected
     (``--layer``); the layers they require are built too, as producers, and dropped from the output later."""
-    app = App(outdir=outdir, context=app_context(modules_root))
-    # The cdktn/cdktf CLIs pass their own context in CDKTF_CONTEXT_JSON, which the App lets override the one
-    # given here; theirs has `cdktfRelativeModules` from cdktf.json's `terraformModules` (empty: the modules
-    # are not bindings). Where the modules are copied from is this run's business, so it is set last.
-    for key in ("cdktfRelativeModules", MODULES_ROOT_CONTEXT):
-        app.node.set_context(key, app_context(modules_root)[key])
+    app = App(outdir=outdir, context=app_context())
     stacks: list[LayerStack] = []
     selected = set(only) if only is not None else None
     needed = required_closure(selected or ())
@@ -243,11 +315,15 @@ def finalize_staged_output(
 ) -> tuple[str, ...]:
     """Everything that completes the staged output before it is swapped in happens here, and may fail here.
 
-    Returns the stacks kept from the previous output. (Per-stack files that are not synthesized, such as
-    committed provider lock files, are copied into ``staging/stacks/<stack>`` here too.)
+    Returns the stacks kept from the previous output. (Per-stack files that are not synthesized, the committed
+    provider lock and the modules the stack calls, are copied into ``staging/stacks/<stack>`` here too.)
     """
+    modules = ModuleCopies()
     for stack in stacks:
-        copy_provider_lock(staging / "stacks" / stack.label.stack_id)
+        stack_dir = staging / "stacks" / stack.label.stack_id
+        document = read_stack(stack_dir)
+        copy_provider_lock(stack_dir, document=document)
+        modules.copy(stack_dir, document)
     if not (keep_others and previous):
         return ()
     environments = sorted({stack.environment.name for stack in stacks})
@@ -304,14 +380,8 @@ def synth(
     with uninterruptible():  # a signal between creating the folder and the try below would leave it behind
         staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=parent))
     try:
-        with tempfile.TemporaryDirectory(prefix="llm-infra-modules-") as modules:
-            app, built = build_app(
-                environments,
-                outdir=str(staging),
-                modules_root=stage_modules(Path(modules)),
-                only=layers_selected,
-            )
-            app.synth()
+        app, built = build_app(environments, outdir=str(staging), only=layers_selected)
+        app.synth()
         stacks = [s for s in built if layers_selected is None or s.layer in layers_selected]
         drop_producers(staging, [s for s in built if s not in stacks])
         kept = finalize_staged_output(
@@ -327,6 +397,13 @@ def synth(
         summary = render(stacks, display_path(outdir))
         if not check:
             swap_in(staging, outdir, uninterruptible=uninterruptible)
+    except BaseException as error:
+        if not isinstance(error, Exception):
+            # Interrupted (a signal, KeyboardInterrupt) while the CDK may be answering a request: its node
+            # process can still be writing into the staging folder, and the pipe holds a reply nobody reads.
+            # Stop it before the folder is removed, or a half-written stack could outlive the clean-up.
+            stop_engine(kill=True)
+        raise
     finally:
         with uninterruptible():  # a signal during the clean-up is raised after it, not instead of it
             shutil.rmtree(staging, ignore_errors=True)

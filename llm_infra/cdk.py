@@ -75,7 +75,14 @@ class Provider(TerraformProvider):
 
     The bindings cost ~6 s and ~800 MiB per synth; a provider block is only a name, a source, an optional
     alias and its arguments, so we synthesize those ourselves (the JS side calls the overrides below).
+
+    Every overridden member costs a round trip to Python each time the JS side reads it (the CDK reads
+    ``alias`` four times per provider), so only a provider with an alias overrides ``alias``
+    (:class:`_AliasedProvider`, chosen here); the others keep the base class's "no alias".
     """
+
+    def __new__(cls, *_args: Any, alias: str | None = None, **_kwargs: Any) -> Provider:
+        return super().__new__(_AliasedProvider if alias is not None and cls is Provider else cls)
 
     def __init__(
         self,
@@ -93,6 +100,11 @@ class Provider(TerraformProvider):
             scope, construct_id, terraform_resource_type=type_name, terraform_provider_source=source
         )
 
+    def _synthesize_attributes(self) -> dict[str, Any]:
+        return dict(self._llm_config)
+
+
+class _AliasedProvider(Provider):
     @builtins.property
     def alias(self) -> str | None:
         return self._llm_alias
@@ -101,8 +113,17 @@ class Provider(TerraformProvider):
     def alias(self, value: str | None) -> None:
         self._llm_alias = value
 
-    def _synthesize_attributes(self) -> dict[str, Any]:
-        return dict(self._llm_config)
+
+def null_value() -> Any:
+    """An explicit Terraform ``null`` (one token for the whole app: it resolves to null wherever it is used,
+    and each ``Token.null_value()`` call is a round trip to the CDK)."""
+    global _NULL  # noqa: PLW0603
+    if _NULL is None:
+        _NULL = Token.null_value()
+    return _NULL
+
+
+_NULL: Any = None
 
 
 __all__ = [
@@ -121,5 +142,6 @@ __all__ = [
     "TerraformProvider",
     "TerraformStack",
     "Token",
+    "null_value",
     "s3_backend",
 ]

@@ -1,28 +1,74 @@
-"""What every module wrapper shares: a local module source that resolves wherever ``cdktf.out`` is used."""
+"""What every module wrapper shares: a local module source that resolves inside each stack folder."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping, Sequence
+import functools
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
 from llm_infra import layers
-from llm_infra.cdk import Construct, Fn, TerraformHclModule, TerraformModuleProvider, Token
+from llm_infra.cdk import Construct, Fn, TerraformHclModule, TerraformModuleProvider, Token, null_value
 from llm_infra.paths import MODULES_DIR
 
-# Every HCL module the registered layers stage (each layer's ``modules``); the app lists them in the
-# cdktfRelativeModules context so that the CDK copies them into each stack folder as an asset (each
-# cdktf.out/stacks/<stack> is self-contained). The app reads the registry itself when it runs.
+# Every HCL module the registered layers use (each layer's ``modules``, folders under its ``modules_dir``).
 MODULE_NAMES: tuple[str, ...] = layers.module_names()
-# Context key naming the folder the modules are copied from (the app stages a clean copy there).
-MODULES_ROOT_CONTEXT = "llmInfraModulesRoot"
+# Where a stack folder holds its modules: cdktf.out/stacks/<stack>/modules/<name>. The app copies there the
+# modules the stack calls and the modules those call (app.ModuleCopies), so each stack folder is
+# self-contained; the CDK's module asset (a hashed copy of every module into every stack) is not used.
+STACK_MODULES_FOLDER = "modules"
+# A module calls a sibling as `source = "../<name>"` (modules/network -> modules/kms-key); in a stack folder
+# the siblings sit side by side under modules/ just as in the repository.
+_SIBLING_SOURCE = re.compile(r'^\s*source\s*=\s*"\.\./([A-Za-z0-9_-]+)"\s*$', re.MULTILINE)
 
 
-def module_source(name: str, root: Path = MODULES_DIR) -> str:
-    """The module folder relative to the working directory, in the ``./`` or ``../`` form the CDK expects."""
-    relative = os.path.relpath(root / name)
-    return relative if relative.startswith("..") else f"./{relative}"
+class ModuleSourceError(Exception):
+    """A module source names no module folder; the message is one line naming the file."""
+
+
+def module_source(name: str) -> str:
+    """The source of module ``name`` in a stack's cdk.tf.json, relative to the stack folder."""
+    return f"./{STACK_MODULES_FOLDER}/{name}"
+
+
+def module_name_of(source: str) -> str | None:
+    """The module a stack-relative source names (``./modules/network`` -> ``network``), else None."""
+    prefix = f"./{STACK_MODULES_FOLDER}/"
+    name = source.removeprefix(prefix)
+    return name if source.startswith(prefix) and name and "/" not in name else None
+
+
+@functools.cache
+def sibling_modules(name: str, modules_root: Path = MODULES_DIR) -> frozenset[str]:
+    """The modules that module ``name`` calls by ``source = "../<sibling>"`` in its own ``*.tf`` files."""
+    found: set[str] = set()
+    for path in sorted((modules_root / name).glob("*.tf")):
+        for sibling in _SIBLING_SOURCE.findall(path.read_text(encoding="utf-8")):
+            if not (modules_root / sibling).is_dir():
+                raise ModuleSourceError(
+                    f"{path.relative_to(modules_root.parent)}: module source '../{sibling}' names no module "
+                    f"folder (got '{sibling}'; allowed {', '.join(module_folders(modules_root))})"
+                )
+            found.add(sibling)
+    return frozenset(found)
+
+
+def module_folders(modules_root: Path = MODULES_DIR) -> list[str]:
+    """The module folders of the repository, sorted."""
+    return sorted(p.name for p in modules_root.iterdir() if p.is_dir())
+
+
+def module_closure(names: Iterable[str], modules_root: Path = MODULES_DIR) -> list[str]:
+    """``names`` and every module they call, directly or through another module, sorted."""
+    seen: set[str] = set()
+    pending = list(names)
+    while pending:
+        name = pending.pop()
+        if name not in seen:
+            seen.add(name)
+            pending.extend(sibling_modules(name, modules_root))
+    return sorted(seen)
 
 
 class ModuleWrapper:
@@ -38,22 +84,33 @@ class ModuleWrapper:
         variables: Mapping[str, Any],
         providers: Sequence[TerraformModuleProvider] = (),
     ) -> None:
-        root = scope.node.try_get_context(MODULES_ROOT_CONTEXT)
         self.module = TerraformHclModule(
             scope,
             construct_id,
-            source=module_source(self.module_name, Path(root) if root else MODULES_DIR),
+            source=module_source(self.module_name),
+            # The app copies the module into the stack folder itself (only the modules the stack uses).
+            skip_asset_creation_from_local_modules=True,
             # None becomes an explicit null: a module default must never stand in for "none" (for a variable
             # with nullable = false, Terraform itself substitutes the default).
-            variables={
-                key: Token.null_value() if value is None else value for key, value in variables.items()
-            },
+            variables={key: null_value() if value is None else value for key, value in variables.items()},
             providers=list(providers) or None,
         )
 
+        # Each reference to an output is a round trip to the CDK; a wrapper hands out the same token again.
+        self._outputs: dict[str, str] = {}
+        self._values: dict[str, Any] = {}
+
     def output(self, name: str) -> str:
-        return str(self.module.get_string(name))
+        if name not in self._outputs:
+            self._outputs[name] = str(self.module.get_string(name))
+        return self._outputs[name]
+
+    def output_value(self, name: str) -> Any:
+        """An output of any type (a map, a list), as a token."""
+        if name not in self._values:
+            self._values[name] = self.module.get(name)
+        return self._values[name]
 
     def output_lookup(self, name: str, key: str) -> str:
         """One entry of a map output, e.g. the subnet id of an AZ ID."""
-        return str(Token.as_string(Fn.lookup(self.module.get(name), key)))
+        return str(Token.as_string(Fn.lookup(self.output_value(name), key)))

@@ -103,7 +103,7 @@ def test_readme_plan_and_apply_for_real(fresh_moto: MotoServer, tmp_path: Path) 
     synth = run("synth", [sys.executable, "main.py"], PROJECT_ROOT, SCRIPT_TIMEOUT_S)
     assert synth.returncode == 0, synth.stderr
     stack_dir = outdir / "stacks" / STACK
-    assert sorted(p.name for p in stack_dir.iterdir()) == [".terraform.lock.hcl", "assets", "cdk.tf.json"]
+    assert sorted(p.name for p in stack_dir.iterdir()) == [".terraform.lock.hcl", "cdk.tf.json", "modules"]
     lock = (stack_dir / ".terraform.lock.hcl").read_text(encoding="utf-8")
 
     # 3. cd cdktf.out/stacks/dev-network && terraform init && plan && apply

@@ -49,7 +49,7 @@ def private_tmp(tmp_path: Path) -> Path:
 def test_a_synth_leaves_nothing_in_the_temp_folder(tmp_path: Path, private_tmp: Path) -> None:
     result = run_main(tmp_path / "out" / "cdktf.out", extra_env={"TMPDIR": str(private_tmp)})
     assert result.returncode == 0, result.stderr
-    assert leftovers(private_tmp) == []  # the CDK's cdktf-module-asset-* folders included
+    assert leftovers(private_tmp) == []  # jsii's folders included
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["cdktf.out"]
 
 

@@ -15,6 +15,7 @@ from llm_infra.config.efa import max_efa_interfaces
 from llm_infra.config.loader import defaults_file_for
 from llm_infra.layers import registry
 from llm_infra.paths import ENVIRONMENTS_DIR, PROJECT_ROOT
+from tests.support.hcl import load_hcl
 
 Stacks = dict[str, dict[str, Any]]
 
@@ -142,12 +143,50 @@ def test_prod_is_protected_and_dev_is_not(stacks: Stacks) -> None:
     assert stacks["dev-storage"]["module"]["fsx"]["prevent_destroy"] is False
 
 
-def test_module_sources_are_relative_assets_inside_each_stack(stacks: Stacks, outdir: Path) -> None:
+def test_each_stack_folder_holds_exactly_the_modules_it_calls(stacks: Stacks, outdir: Path) -> None:
+    """Module sources are ./modules/<name> inside the stack folder, which holds those modules and the ones they
+    call (network, fsx-lustre and s3-buckets call ../kms-key), and nothing else: no other stack's modules, no
+    module tests, no CDK asset folder."""
     for name, stack in stacks.items():
+        stack_dir = outdir / "stacks" / name
+        called = set()
         for module in stack["module"].values():
             source = module["source"]
-            assert source.startswith("./assets/"), source
-            assert (outdir / "stacks" / name / source / "variables.tf").is_file()
+            assert source.startswith("./modules/") and source.count("/") == 2, source
+            assert (stack_dir / source / "variables.tf").is_file()
+            called.add(source.removeprefix("./modules/"))
+        # What the copied modules call, read with the real HCL parser from the copies themselves.
+        needed, pending = set(), list(called)
+        while pending:
+            module_name = pending.pop()
+            if module_name not in needed:
+                needed.add(module_name)
+                pending.extend(calls_of(stack_dir / "modules" / module_name))
+        assert sorted(p.name for p in (stack_dir / "modules").iterdir()) == sorted(needed), name
+        assert sorted(p.name for p in stack_dir.iterdir()) == [
+            ".terraform.lock.hcl",
+            "cdk.tf.json",
+            "modules",
+        ]
+        assert not list(stack_dir.glob("modules/*/tests")), name
+    network_stack = stacks["dev-network"]
+    assert {m["source"] for m in network_stack["module"].values()} == {"./modules/network"}
+    assert sorted(p.name for p in (outdir / "stacks" / "dev-network" / "modules").iterdir()) == [
+        "kms-key",
+        "network",
+    ]
+
+
+def calls_of(module_dir: Path) -> set[str]:
+    """The sibling modules (``source = "../x"``) the ``module`` blocks of a module's own .tf files call."""
+    found = set()
+    for path in module_dir.glob("*.tf"):
+        for block in load_hcl(path).get("module", []):
+            for body in block.values():
+                source = body["source"]
+                if source.startswith("../"):
+                    found.add(source.removeprefix("../"))
+    return found
 
 
 def test_no_absolute_paths_of_this_machine(outdir: Path) -> None:
@@ -160,10 +199,7 @@ def test_no_absolute_paths_of_this_machine(outdir: Path) -> None:
 def test_cdktf_json_context_matches_the_app(root: Path) -> None:
     config = json.loads((root / "cdktf.json").read_text(encoding="utf-8"))
     assert config["app"] == ".venv/bin/python main.py"  # run and checked in tests/synth/test_cli_process.py
-    context = app_context()
-    context.pop("cdktfRelativeModules")  # computed from the working directory; the CLI sets its own
-    context.pop("llmInfraModulesRoot")  # where this run staged its clean copy of the modules
-    assert config["context"] == context
+    assert config["context"] == app_context()
 
 
 def test_summary_reports_storage_numbers(
