@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import cast
+from typing import TypeVar
 
 from llm_infra.cdk import Construct
 from llm_infra.config import Environment
 from llm_infra.stacks.base import LayerStack
-from llm_infra.stacks.network import NetworkStack
+from llm_infra.stacks.network import NetworkOutputs, NetworkStack
 from llm_infra.stacks.storage import StorageStack
 
 Built = Mapping[str, LayerStack]
+OutputsT = TypeVar("OutputsT")
 
 
 @dataclass(frozen=True)
@@ -22,12 +23,20 @@ class Layer:
     build: Callable[[Construct, Environment, Built], LayerStack]
 
 
+def outputs_of(built: Built, layer: str, outputs_type: type[OutputsT]) -> OutputsT:
+    """The typed outputs of a layer built before (checked, not cast)."""
+    outputs = getattr(built[layer], "outputs", None)
+    if not isinstance(outputs, outputs_type):
+        raise TypeError(f"layer {layer}: outputs are {type(outputs).__name__}, not {outputs_type.__name__}")
+    return outputs
+
+
 def _network(scope: Construct, environment: Environment, _built: Built) -> LayerStack:
     return NetworkStack(scope, environment=environment)
 
 
 def _storage(scope: Construct, environment: Environment, built: Built) -> LayerStack:
-    network = cast(NetworkStack, built["network"]).network
+    network = outputs_of(built, "network", NetworkOutputs)
     return StorageStack(scope, environment=environment, network=network)
 
 

@@ -2,19 +2,42 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from llm_infra.cdk import Construct
 from llm_infra.config import Environment
 from llm_infra.config.environment import storage_bucket_prefix
-from llm_infra.stacks.base import LayerStack
+from llm_infra.stacks.base import Expression, LayerStack, MapExpression, described
+from llm_infra.stacks.network import NetworkOutputs
 from llm_infra.wrappers.fsx_lustre import FsxLustreModule
-from llm_infra.wrappers.network import NetworkModule
 from llm_infra.wrappers.protection import moved_blocks
 from llm_infra.wrappers.s3_buckets import S3BucketsModule
 
 
+@dataclass(frozen=True)
+class StorageOutputs:
+    """What the storage layer gives other layers: one Terraform output of ``<env>-storage`` per field, named
+    after it (public API). Values are Terraform expressions (see ``stacks.base.Expression``)."""
+
+    fsx_file_system_id: Expression = field(metadata=described("FSx for Lustre file system id"))
+    fsx_dns_name: Expression = field(metadata=described("FSx DNS name (mount target)"))
+    fsx_mount_name: Expression = field(metadata=described("FSx mount name"))
+    bucket_names: MapExpression = field(metadata=described("data bucket name by storage.buckets key"))
+    bucket_arns: MapExpression = field(metadata=described("data bucket ARN by storage.buckets key"))
+    kms_key_arns: MapExpression = field(
+        metadata=described("KMS key ARN by use: fsx (file system, logs), s3 (data buckets)")
+    )
+
+
 class StorageStack(LayerStack):
-    def __init__(self, scope: Construct, *, environment: Environment, network: NetworkModule) -> None:
+    outputs: StorageOutputs
+
+    def __init__(self, scope: Construct, *, environment: Environment, network: NetworkOutputs) -> None:
+        """``network``: the network stack's outputs. Only their names are used: this stack reads the values
+        from the network's state by name (``data.terraform_remote_state.network``), never the network
+        stack's own expressions, which would make the CDK wire a cross-stack reference of its own naming."""
         super().__init__(scope, environment=environment, layer="storage")
+        network = self.read_outputs("network", type(network))
         storage = environment.storage
         assert storage is not None and storage.fsx is not None, "built only for an enabled storage layer"
         protect = environment.protection.prevent_destroy
@@ -35,7 +58,9 @@ class StorageStack(LayerStack):
             "fsx",
             label=self.label,
             config=storage.fsx,
-            subnet_id=network.private_subnet_id(storage.fsx.az_id),
+            subnet_id=self.remote_entry(
+                network.private_subnet_ids, storage.fsx.az_id, source="storage.fsx.az_id"
+            ),
             vpc_id=network.vpc_id,
             security_group_ids=[network.efa_security_group_id],
             bucket_names={key: self.buckets.bucket_name(key) for key in self.buckets.keys},
@@ -52,9 +77,13 @@ class StorageStack(LayerStack):
             *self.fsx.protection_moves(protect=protect),
         )
         self.add_override("moved", moved_blocks(self.protection_moves))
-        self.output("fsx_file_system_id", self.fsx.file_system_id, "FSx for Lustre file system id")
-        self.output("fsx_dns_name", self.fsx.dns_name, "FSx DNS name (mount target)")
-        self.output("fsx_mount_name", self.fsx.mount_name, "FSx mount name")
-        self.output("bucket_names", self.buckets.module.get("bucket_names"), "data bucket name by key")
-        self.output("bucket_arns", self.buckets.module.get("bucket_arns"), "data bucket ARN by key")
-        self.output("kms_key_arns", {"fsx": self.fsx.kms_key_arn, "s3": self.buckets.kms_key_arn}, "KMS keys")
+        self.emit_outputs(
+            StorageOutputs(
+                fsx_file_system_id=self.fsx.file_system_id,
+                fsx_dns_name=self.fsx.dns_name,
+                fsx_mount_name=self.fsx.mount_name,
+                bucket_names=self.buckets.output("bucket_names"),
+                bucket_arns=self.buckets.output("bucket_arns"),
+                kms_key_arns={"fsx": self.fsx.kms_key_arn, "s3": self.buckets.kms_key_arn},
+            )
+        )
