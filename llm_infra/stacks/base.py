@@ -141,6 +141,10 @@ class LayerStack(TerraformStack):
             raise ValueError(
                 f"{self.label.stack_id}: reads layer {layer}, but {self._producer(layer)} is not built"
             )
+        if not isinstance(getattr(producer_stack, "outputs", None), outputs_type):
+            raise TypeError(
+                f"{self.label.stack_id}: {producer_stack.label.stack_id} emits no {outputs_type.__name__}"
+            )
         self.add_dependency(producer_stack)
         names = json.dumps(sorted(fields))
         missing = f"setsubtract({names}, keys(self.outputs))"
