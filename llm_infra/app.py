@@ -7,20 +7,20 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from llm_infra import layers
 from llm_infra.cdk import App
 from llm_infra.config import Environment
 from llm_infra.config.loader import display_path
 from llm_infra.paths import MODULES_DIR
 from llm_infra.stacks.base import LayerStack
-from llm_infra.stacks.registry import LAYERS
 from llm_infra.summary import render
-from llm_infra.wrappers.base import MODULE_NAMES, MODULES_ROOT_CONTEXT, module_source
+from llm_infra.wrappers.base import MODULES_ROOT_CONTEXT, module_source
 
 # Mirrors the "context" of cdktf.json (a test keeps them equal); a plain `python main.py` does not read it.
 TARGET_VERSIONS = {"terraform": ">=1.10"}
@@ -55,21 +55,56 @@ def app_context(modules_root: Path = MODULES_DIR) -> dict[str, Any]:
     return {
         "targetVersions": TARGET_VERSIONS,
         "canonicalAssetHashes": "true",
-        "cdktfRelativeModules": [module_source(name, modules_root) for name in MODULE_NAMES],
+        "cdktfRelativeModules": [module_source(name, modules_root) for name in layers.module_names()],
         MODULES_ROOT_CONTEXT: str(modules_root),
     }
 
 
 def stage_modules(target: Path) -> Path:
-    """A clean copy of the modules the stacks use (no .terraform/, state or module tests)."""
-    for name in MODULE_NAMES:
-        shutil.copytree(MODULES_DIR / name, target / name, ignore=MODULE_COPY_IGNORE)
+    """A clean copy of the modules the layers use (no .terraform/, state or module tests), in one folder."""
+    for layer in layers.registry():
+        for name in layer.modules:
+            if not (target / name).exists():
+                shutil.copytree(layer.modules_dir / name, target / name, ignore=MODULE_COPY_IGNORE)
     return target
 
 
+def required_closure(names: Iterable[str]) -> set[str]:
+    """The layers named and, transitively, every layer they require."""
+    needed: set[str] = set()
+    pending = list(names)
+    while pending:
+        name = pending.pop()
+        if name not in needed:
+            needed.add(name)
+            pending.extend(layers.lookup(name).requires)
+    return needed
+
+
+class LayerBuildError(RuntimeError):
+    """A layer's build broke the registry's contract (a programming error, reported by the synth)."""
+
+
+def _outputs(layer: layers.AnyLayer, stack: LayerStack) -> object:
+    outputs = getattr(stack, "outputs", None)
+    if not isinstance(outputs, layer.outputs):
+        raise LayerBuildError(
+            f"layer {layer.name}: stack {stack.label.stack_id} has outputs of type {type(outputs).__name__}, "
+            f"the layer declares {layer.outputs.__name__}"
+        )
+    return outputs
+
+
 def build_app(
-    environments: Sequence[Environment], *, outdir: str, modules_root: Path = MODULES_DIR
+    environments: Sequence[Environment],
+    *,
+    outdir: str,
+    modules_root: Path = MODULES_DIR,
+    only: Sequence[str] | None = None,
 ) -> tuple[App, list[LayerStack]]:
+    """One stack per environment and enabled layer, in registry order; each layer's build gets the outputs
+    objects of the layers it requires (and of those it uses, when built). ``only``: the layers selected
+    (``--layer``); the layers they require are built too, as producers, and dropped from the output later."""
     app = App(outdir=outdir, context=app_context(modules_root))
     # The cdktn/cdktf CLIs pass their own context in CDKTF_CONTEXT_JSON, which the App lets override the one
     # given here; theirs has `cdktfRelativeModules` from cdktf.json's `terraformModules` (empty: the modules
@@ -77,12 +112,18 @@ def build_app(
     for key in ("cdktfRelativeModules", MODULES_ROOT_CONTEXT):
         app.node.set_context(key, app_context(modules_root)[key])
     stacks: list[LayerStack] = []
+    selected = set(only) if only is not None else None
+    needed = required_closure(selected or ())
     for environment in environments:
-        built: dict[str, LayerStack] = {}
-        for layer in LAYERS:
-            if layer.enabled(environment):
-                built[layer.name] = layer.build(app, environment, built)
-        stacks.extend(built.values())
+        outputs: dict[str, object] = {}
+        for layer in layers.registry():
+            if not layer.is_on(environment) or (selected is not None and layer.name not in needed):
+                continue
+            # The config guarantees every required layer is on (CFG-013); a used layer is passed when built.
+            deps = {name: outputs[name] for name in (*layer.requires, *layer.uses) if name in outputs}
+            stack = layer.build(app, environment, deps)
+            outputs[layer.name] = _outputs(layer, stack)
+            stacks.append(stack)
     return app, stacks
 
 
@@ -137,16 +178,30 @@ def stack_environment(stack_name: str) -> str:
     return stack_name.partition("-")[0]
 
 
+def stack_layer(stack_name: str) -> str:
+    return stack_name.partition("-")[2]
+
+
 def keep_other_environments(
-    previous: Mapping[str, Any], outdir: Path, staging: Path, environments: Sequence[str]
+    previous: Mapping[str, Any],
+    outdir: Path,
+    staging: Path,
+    environments: Sequence[str],
+    selected_layers: Sequence[str] | None = None,
 ) -> tuple[str, ...]:
-    """Carry the stacks of environments not synthesized now from the old output into the staged one.
+    """Carry the stacks not synthesized now (other environments; with ``selected_layers``, other layers too)
+    from the old output into the staged one.
 
     Their folders are copied as they are, and their manifest entries are merged into the new manifest, so the
     folder and the manifest (which the cdktn/cdktf CLIs read, deleting stack folders it does not list) agree.
     """
     selected = set(environments)
-    kept = sorted(name for name in previous if stack_environment(name) not in selected)
+
+    def chosen(name: str) -> bool:
+        in_layers = selected_layers is None or stack_layer(name) in selected_layers
+        return stack_environment(name) in selected and in_layers
+
+    kept = sorted(name for name in previous if not chosen(name))
     if not kept:
         return ()
     manifest_path = staging / MANIFEST
@@ -165,6 +220,18 @@ def keep_other_environments(
     return tuple(kept)
 
 
+def drop_producers(staging: Path, producers: Sequence[LayerStack]) -> None:
+    """Remove from the staged output the stacks built only as producers of selected layers (``--layer``)."""
+    if not producers:
+        return
+    manifest_path = staging / MANIFEST
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    for stack in producers:
+        shutil.rmtree(staging / "stacks" / stack.label.stack_id)
+        manifest["stacks"].pop(stack.label.stack_id, None)
+    manifest_path.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+
+
 def finalize_staged_output(
     staging: Path,
     stacks: Sequence[LayerStack],
@@ -172,6 +239,7 @@ def finalize_staged_output(
     previous: Mapping[str, Any] | None,
     outdir: Path,
     keep_others: bool,
+    selected_layers: Sequence[str] | None = None,
 ) -> tuple[str, ...]:
     """Everything that completes the staged output before it is swapped in happens here, and may fail here.
 
@@ -183,7 +251,7 @@ def finalize_staged_output(
     if not (keep_others and previous):
         return ()
     environments = sorted({stack.environment.name for stack in stacks})
-    return keep_other_environments(previous, outdir, staging, environments)
+    return keep_other_environments(previous, outdir, staging, environments, selected_layers)
 
 
 def swap_in(
@@ -210,13 +278,15 @@ def synth(
     *,
     keep_others: bool = False,
     check: bool = False,
+    layers_selected: Sequence[str] | None = None,
     uninterruptible: Callable[[], AbstractContextManager[object]] = contextlib.nullcontext,
 ) -> SynthResult:
     """Synthesize into a temporary folder, finish it, render the summary, then swap it in.
 
     Everything that can fail happens before the swap, so ``outdir`` is either the previous output, untouched,
     or the complete new one. ``keep_others`` (a selection of environments was synthesized) carries the stacks
-    of the other environments over from the previous output. ``check`` does all of it in a private temporary
+    of the other environments over from the previous output; ``layers_selected`` (``--layer``) synthesizes only
+    those layers' stacks (the layers they require are built as producers, not written) and keeps the others. ``check`` does all of it in a private temporary
     folder and swaps nothing in: ``outdir`` is only read.
     """
     outdir = outdir.absolute()
@@ -231,15 +301,26 @@ def synth(
     else:
         outdir.parent.mkdir(parents=True, exist_ok=True)
         parent = outdir.parent
-    staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=parent))
+    with uninterruptible():  # a signal between creating the folder and the try below would leave it behind
+        staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=parent))
     try:
         with tempfile.TemporaryDirectory(prefix="llm-infra-modules-") as modules:
-            app, stacks = build_app(
-                environments, outdir=str(staging), modules_root=stage_modules(Path(modules))
+            app, built = build_app(
+                environments,
+                outdir=str(staging),
+                modules_root=stage_modules(Path(modules)),
+                only=layers_selected,
             )
             app.synth()
+        stacks = [s for s in built if layers_selected is None or s.layer in layers_selected]
+        drop_producers(staging, [s for s in built if s not in stacks])
         kept = finalize_staged_output(
-            staging, stacks, previous=previous, outdir=outdir, keep_others=keep_others
+            staging,
+            stacks,
+            previous=previous,
+            outdir=outdir,
+            keep_others=keep_others or layers_selected is not None,
+            selected_layers=layers_selected,
         )
         produced = {stack.label.stack_id for stack in stacks}
         removed = tuple(sorted(name for name in previous or {} if name not in produced and name not in kept))

@@ -1,11 +1,16 @@
 """``python main.py``: validate the environment files, then synthesize. Environment variables are read here.
 
-Options (``--help`` lists them): ``--env NAME`` (repeatable), ``--outdir DIR``, ``--check``, ``--version``.
+Options (``--help`` lists them): ``--env NAME`` and ``--layer NAME`` (repeatable), ``--outdir DIR``, ``--check``,
+``--list``, ``--version``.
 
 - Environments: ``--env NAME`` selects ``environments/<NAME>.toml``; ``LLM_INFRA_ENV_FILES`` (comma-separated
   paths) replaces the set of files to choose from, and ``--env`` then selects among those by name. Without
   either, every ``environments/*.toml`` is synthesized and the output folder holds exactly their stacks; with
   a selection, the stacks of the other environments already in the output folder are kept (and listed).
+- Layers: ``--layer NAME`` synthesizes only that layer's stacks; the layers it requires are built in memory (their
+  outputs feed it) but not written, and every other stack already in the output folder is kept (and listed).
+- ``--list`` prints the stacks as JSON (apply order, layer, state key, depends-on, providers, protected resource
+  types, post-apply steps) and writes nothing.
 - Output folder: ``--outdir``, else ``CDKTF_OUTDIR`` (the cdktn/cdktf CLIs set it), else ``cdktf.out``.
 
 Exit codes: 0 written (or, with ``--check``, valid); 2 invalid arguments, configuration or output folder
@@ -115,7 +120,7 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: arguments: {message} (allowed: {_ALLOWED}; see --help)\n")
 
 
-_ALLOWED = "--help, --version, --env NAME, --outdir DIR, --check"
+_ALLOWED = "--help, --version, --env NAME, --layer NAME, --outdir DIR, --check, --list"
 
 
 def installed_engine() -> tuple[str, str] | None:
@@ -166,6 +171,13 @@ def parser() -> argparse.ArgumentParser:
         help="synthesize only this environment (repeatable; default: all)",
     )
     result.add_argument(
+        "--layer",
+        metavar="NAME",
+        action="append",
+        default=[],
+        help="synthesize only this layer's stacks, keeping the others already written (repeatable)",
+    )
+    result.add_argument(
         "--outdir",
         metavar="DIR",
         type=Path,
@@ -176,7 +188,31 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="validate the environments and synthesize them in a temporary folder; write nothing",
     )
+    result.add_argument(
+        "--list",
+        action="store_true",
+        help="print the stacks as JSON (apply order, layer, state key, depends-on, providers, protected "
+        "resource types, post-apply steps); write nothing",
+    )
     return result
+
+
+def select_layers(names: Sequence[str]) -> list[str] | None:
+    """The layers ``--layer`` selects (None: every layer); an unknown name is an error listing the layers."""
+    from llm_infra import layers  # noqa: PLC0415 - needs the dependencies
+
+    if not names:
+        return None
+    known = layers.names()
+    allowed = ", ".join(known)
+    problems = [
+        f"{PROG}: --layer: unknown layer (got {name!r}; allowed: {allowed})"
+        for name in dict.fromkeys(names)
+        if name not in known
+    ]
+    if problems:
+        raise UsageError(problems)
+    return [name for name in known if name in names]
 
 
 def select_files(names: Sequence[str], env_files: str | None) -> tuple[list[Path], bool]:
@@ -243,7 +279,7 @@ def private_tempdir(interrupts: Interrupts) -> Iterator[Path]:
                 shutil.rmtree(folder, ignore_errors=True)
 
 
-def _report(result: SynthResult, *, check: bool, display: str) -> str:
+def _report(result: SynthResult, *, check: bool, display: str, layers_selected: bool = False) -> str:
     lines = [result.summary]
     if check:
         lines[0] = result.summary.rsplit("\n", 1)[0]  # the last line says "written to"
@@ -251,7 +287,8 @@ def _report(result: SynthResult, *, check: bool, display: str) -> str:
     verb = "would keep" if check else "kept"
     if result.kept:
         lines.append(
-            f"{verb} {len(result.kept)} stack(s) of environments not selected, from the previous "
+            f"{verb} {len(result.kept)} stack(s) of {'layers or ' if layers_selected else ''}environments not "
+            "selected, from the previous "
             f"{display}: {', '.join(result.kept)}"
         )
     if result.removed:
@@ -270,6 +307,15 @@ def _load(files: Sequence[Path]) -> list[Environment]:
     return load_environments(files, defaults_file_for(files, ENVIRONMENTS_DIR))
 
 
+def _list(environments: Sequence[Environment], chosen_layers: Sequence[str] | None) -> int:
+    import json  # noqa: PLC0415
+
+    from llm_infra import layers  # noqa: PLC0415
+
+    print(json.dumps({"stacks": layers.stack_list(environments, chosen_layers)}, indent=2))
+    return 0
+
+
 def _run(argv: Sequence[str] | None, interrupts: Interrupts) -> int:
     args = parser().parse_args(argv)
     try:
@@ -284,6 +330,7 @@ def _run(argv: Sequence[str] | None, interrupts: Interrupts) -> int:
         return EXIT_SYNTH
     try:
         files, selected = select_files(args.env, os.environ.get("LLM_INFRA_ENV_FILES"))
+        chosen_layers = select_layers(args.layer)
     except UsageError as error:
         print("\n".join(error.problems), file=sys.stderr)
         return EXIT_USAGE
@@ -294,6 +341,8 @@ def _run(argv: Sequence[str] | None, interrupts: Interrupts) -> int:
             print(problem, file=sys.stderr)
         print(f"{len(error.problems)} problem(s) found; nothing was written.", file=sys.stderr)
         return EXIT_CONFIG
+    if args.list:
+        return _list(environments, chosen_layers)
     outdir = output_folder(args.outdir)
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
     with private_tempdir(interrupts):
@@ -309,6 +358,7 @@ def _run(argv: Sequence[str] | None, interrupts: Interrupts) -> int:
                 outdir,
                 keep_others=selected,
                 check=args.check,
+                layers_selected=chosen_layers,
                 uninterruptible=interrupts.deferred,
             )
         except OutputFolderError as error:
@@ -329,7 +379,9 @@ def _run(argv: Sequence[str] | None, interrupts: Interrupts) -> int:
         ) as error:  # e.g. jsii's JSIIError (a fault of the node runtime): one line, no traceback
             print(f"synthesis failed; nothing was written: {type(error).__name__}: {error}", file=sys.stderr)
             return EXIT_SYNTH
-    print(_report(result, check=args.check, display=display_path(outdir)))
+    print(
+        _report(result, check=args.check, display=display_path(outdir), layers_selected=bool(chosen_layers))
+    )
     return 0
 
 

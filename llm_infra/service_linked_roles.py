@@ -13,9 +13,11 @@ No CDK import here: the ops tools use it without loading the CDK engine.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from llm_infra.config import Environment
-from llm_infra.config.network import NetworkConfig
+if TYPE_CHECKING:
+    from llm_infra.config import Environment
+    from llm_infra.layers.network.config import NetworkConfig
 
 
 @dataclass(frozen=True)
@@ -45,8 +47,14 @@ def network_key_policy_roles(network: NetworkConfig) -> tuple[ServiceLinkedRole,
 
 
 def key_policy_service_linked_roles(environment: Environment) -> tuple[ServiceLinkedRole, ...]:
-    """Every service-linked role a key policy of the environment names, in layer order.
+    """Every service-linked role a key policy of the environment names, in layer order (each enabled layer's
+    preflight inputs list the roles of its keys; the storage layer's name none)."""
+    from llm_infra import layers  # noqa: PLC0415 - the layers import this module
 
-    The storage layer's keys name none (FSx's role is matched by a condition); later layers add theirs here.
-    """
-    return network_key_policy_roles(environment.network)
+    roles = (
+        role
+        for layer in layers.registry()
+        if layer.is_on(environment)
+        for role in layer.preflight(environment).service_linked_roles
+    )
+    return tuple(dict.fromkeys(roles))

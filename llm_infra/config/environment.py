@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Annotated, Any
+from collections.abc import Sequence
+from functools import cache
+from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field, create_model, model_validator
 
+from llm_infra import layers
 from llm_infra.config.base import Model
-from llm_infra.config.limits import s3_limits
-from llm_infra.config.network import NetworkConfig
-from llm_infra.config.storage import StorageConfig
 from llm_infra.config.types import (
     AccountId,
     BucketName,
@@ -99,29 +99,9 @@ class ProtectionConfig(Model):
     prevent_destroy: StrictBool = False
 
 
-_DIRECTIONS = {
-    "east": "e", "west": "w", "north": "n", "south": "s", "central": "c",
-    "northeast": "ne", "northwest": "nw", "southeast": "se", "southwest": "sw",
-}  # fmt: skip
-# The s3-buckets module names data buckets "<name>-<key>" and replicas "<name>-<key>-replica".
-_S3 = s3_limits()
-MAX_BUCKET_NAME = int(_S3["bucket_name_max_length"])
+class EnvironmentBase(Model):
+    """What every environment has besides its layers' tables; ``Environment`` adds one field per layer."""
 
-
-def az_id_prefix(region: str) -> str | None:
-    """``us-west-2`` -> ``usw2``, ``ap-southeast-1`` -> ``apse1``, ``us-gov-west-1`` -> ``usgw1``; None if unknown."""
-    parts = region.split("-")
-    country, number, middle = parts[0], parts[-1], parts[1:-1]
-    letters = ["g" if part == "gov" else _DIRECTIONS.get(part, "") for part in middle]
-    return None if "" in letters else country + "".join(letters) + number
-
-
-def storage_bucket_prefix(namespace: str, environment: str, account_id: str) -> str:
-    """Prefix of the data bucket names (the storage layer's label plus the account, for global uniqueness)."""
-    return f"{namespace}-{environment}-storage-{account_id}"
-
-
-class Environment(Model):
     name: str = Field(pattern=r"^[a-z][a-z0-9]{1,11}$")
     namespace: str = Field(pattern=r"^[a-z][a-z0-9]{1,9}$")
     account_id: Annotated[AccountId, Rule("CFG-012")]
@@ -130,57 +110,35 @@ class Environment(Model):
     tags: TagsConfig
     protection: ProtectionConfig = ProtectionConfig()
     state: StateConfig
-    network: NetworkConfig
-    storage: StorageConfig | None = None
 
     @property
     def state_region(self) -> str:
         return self.state.region or self.region
 
     @model_validator(mode="after")
-    def _rules(self) -> Environment:
+    def _rules(self) -> EnvironmentBase:
         problems: list[dict[str, Any]] = []
-        prefix = az_id_prefix(self.region)
-        for az_id in self.network.az_ids:
-            if prefix is not None and not az_id.startswith(f"{prefix}-"):
-                problems.append(
-                    rule(
-                        "network",
-                        f"AZ ID {az_id} is not in region {self.region}",
-                        az_id,
-                        id="CFG-002",
-                        allowed=f"{prefix}-az<N>",
-                    )
-                )
-        if self.storage is not None and self.storage.enabled:
-            problems += self._bucket_name_rules(self.storage)
         problems += self._tag_rules()
         if self.role_arn is not None and f"::{self.account_id}:" not in self.role_arn:
             problems.append(
                 rule("role_arn", f"role is not in account {self.account_id}", self.role_arn, id="CFG-003")
             )
-        if self.storage is not None and self.storage.enabled and self.storage.fsx is not None:
-            az_ids = self.network.az_ids
-            if self.storage.fsx.az_id not in az_ids:
+        for layer in layers.registry():
+            if not layer.is_on(self):
+                continue
+            missing = [name for name in layer.requires if not layers.lookup(name).is_on(self)]
+            for name in missing:
                 problems.append(
                     rule(
-                        "storage.fsx.az_id",
-                        "not one of the environment's AZ IDs",
-                        self.storage.fsx.az_id,
-                        id="CFG-004",
-                        allowed=", ".join(az_ids),
+                        layer.enabled_path(),
+                        f"requires layer {name}, which is disabled in this environment",
+                        True,
+                        id="CFG-013",
+                        allowed=f"enable {layers.lookup(name).enabled_path()}, or disable {layer.name}",
                     )
                 )
-            replication = self.storage.replication
-            if replication.enabled and replication.region == self.region:
-                problems.append(
-                    rule(
-                        "storage.replication.region",
-                        f"must differ from the home region {self.region}",
-                        replication.region,
-                        id="CFG-011",
-                    )
-                )
+            if not missing:
+                problems += layer.rules(self)
         if problems:
             raise violations(problems)
         return self
@@ -201,52 +159,28 @@ class Environment(Model):
             if key in reserved
         ]
 
-    def _bucket_name_rules(self, storage: StorageConfig) -> list[dict[str, Any]]:
-        prefix = storage_bucket_prefix(self.namespace, self.name, self.account_id)
-        problems = []
-        reserved_prefix = next((p for p in _S3["reserved_bucket_prefixes"] if prefix.startswith(p)), None)
-        if reserved_prefix is not None:
-            problems.append(
-                rule(
-                    "namespace",
-                    f"bucket names would start with {reserved_prefix!r}, which S3 reserves",
-                    self.namespace,
-                    id="S3-002",
-                )
-            )
-        for key, bucket in storage.buckets.items():
-            name = f"{prefix}-{key}"
-            if len(name) > MAX_BUCKET_NAME:
-                problems.append(
-                    rule(
-                        f"storage.buckets.{key}",
-                        f"bucket name {name} is {len(name)} characters",
-                        key,
-                        id="S3-006",
-                        allowed=f"at most {MAX_BUCKET_NAME}",
-                    )
-                )
-            elif (
-                storage.replication.enabled and bucket.replicate and len(f"{name}-replica") > MAX_BUCKET_NAME
-            ):
-                replica = f"{name}-replica"
-                problems.append(
-                    rule(
-                        f"storage.buckets.{key}",
-                        f"bucket name {replica} is {len(replica)} characters",
-                        key,
-                        id="S3-007",
-                        allowed=f"at most {MAX_BUCKET_NAME}",
-                    )
-                )
-            suffix = next((x for x in _S3["reserved_bucket_suffixes"] if name.endswith(x)), None)
-            if suffix is not None:
-                problems.append(
-                    rule(
-                        f"storage.buckets.{key}",
-                        f"bucket name {name} ends with {suffix!r}, which S3 reserves",
-                        key,
-                        id="S3-008",
-                    )
-                )
-        return problems
+
+@cache
+def _compose(registered: Sequence[layers.AnyLayer]) -> type[EnvironmentBase]:
+    fields: dict[str, Any] = {
+        layer.table: (layer.config_model, ...) if layer.required_table else (layer.config_model | None, None)
+        for layer in registered
+    }
+    model: type[EnvironmentBase] = create_model(
+        "Environment", __base__=EnvironmentBase, __module__=__name__, **fields
+    )
+    model.__doc__ = (
+        "The whole validated configuration of one environment: the base fields and one table per layer."
+    )
+    return model
+
+
+def environment_model() -> type[EnvironmentBase]:
+    """The environment model of the layers registered now (each layer's table, typed by its config model)."""
+    return _compose(layers.registry())
+
+
+if TYPE_CHECKING:
+    Environment = EnvironmentBase  # layer tables are read through each layer's typed accessor (LAYER.config)
+else:
+    Environment = environment_model()

@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from llm_infra.config.environment import Environment
+from llm_infra.config.environment import Environment, environment_model
 from llm_infra.config.types import Rule
 from llm_infra.paths import DEFAULTS_FILE_NAME
 
@@ -121,7 +121,7 @@ def _unwrap(annotation: Any) -> Any:
 def _fields_along(loc: Sequence[str | int]) -> tuple[list[tuple[int, FieldInfo]], Any]:
     """Walk the Environment tree along ``loc``: the model fields met (with their position in ``loc``) and the
     type at the end (None when ``loc`` leaves the tree)."""
-    current: Any = Environment
+    current: Any = environment_model()
     fields: list[tuple[int, FieldInfo]] = []
     for index, part in enumerate(loc):
         current = _unwrap(current)
@@ -279,7 +279,7 @@ def load_environment(path: Path, defaults: Mapping[str, Any], defaults_label: st
     merged = deep_merge(defaults, data)
     merged["name"] = path.stem
     try:
-        environment = Environment.model_validate(merged)
+        environment = environment_model().model_validate(merged)
     except ValidationError as error:
         for raw in error.errors(include_url=False):
             for loc, message, got, show_got, allowed in _describe(raw):

@@ -15,9 +15,11 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from llm_infra import layers
 from llm_infra.config import Environment
-from llm_infra.config.efa import ec2_type, max_efa_interfaces
+from llm_infra.config.efa import max_efa_interfaces
 from llm_infra.label import Label
+from llm_infra.layers import NETWORK, PreflightInputs
 from llm_infra.ops.errors import AWS_ERRORS, describe, error_code, is_fatal
 from llm_infra.ops.report import Check, failed, guarded, passed, unknown
 from llm_infra.ops.session import Aws
@@ -47,30 +49,35 @@ def quota_for(instance_type: str) -> Ec2Quota:
     return EC2_ON_DEMAND_QUOTAS.get(family.group(0) if family else "", STANDARD_QUOTA)
 
 
+def layer_inputs(environment: Environment) -> list[PreflightInputs]:
+    """What each enabled layer asks preflight to check, in layer order (from the registry)."""
+    return [layer.preflight(environment) for layer in layers.registry() if layer.is_on(environment)]
+
+
 def configured_instance_types(environment: Environment) -> dict[str, list[str]]:
-    """EC2 instance type -> where the environment file asks for it (later layers add their groups here)."""
+    """EC2 instance type -> where the environment file asks for it (each layer's preflight inputs)."""
     types: dict[str, list[str]] = {}
-    for key, template in environment.network.efa_launch_templates.items():
-        types.setdefault(ec2_type(template.instance_type), []).append(f"network.efa_launch_templates.{key}")
+    for inputs in layer_inputs(environment):
+        for instance_type, where in inputs.instance_types.items():
+            types.setdefault(instance_type, []).extend(where)
     return types
 
 
-def _fsx_az_id(environment: Environment) -> str | None:
-    storage = environment.storage
-    if storage is None or not storage.enabled or storage.fsx is None:
-        return None
-    return storage.fsx.az_id
+def _pinned(environment: Environment) -> tuple[tuple[str, ...], str]:
+    """Where the accelerated instances must run because a layer says so (e.g. the file system's AZ)."""
+    pins = [inputs for inputs in layer_inputs(environment) if inputs.pinned_az_ids]
+    az_ids = tuple(dict.fromkeys(az for inputs in pins for az in inputs.pinned_az_ids))
+    return az_ids, " and ".join(inputs.pinned_reason for inputs in pins)
 
 
 def training_az_ids(environment: Environment) -> tuple[str, ...]:
     """Where the accelerated instances must run: the file system's AZ when storage is on, else any AZ used."""
-    fsx_az_id = _fsx_az_id(environment)
-    return (fsx_az_id,) if fsx_az_id else environment.network.az_ids
+    pinned, _reason = _pinned(environment)
+    return pinned or tuple(dict.fromkeys(az for i in layer_inputs(environment) for az in i.az_ids))
 
 
 def environment_az_ids(environment: Environment) -> tuple[str, ...]:
-    fsx_az_id = _fsx_az_id(environment)
-    return tuple(sorted({*environment.network.az_ids, *([fsx_az_id] if fsx_az_id else [])}))
+    return tuple(sorted({az for inputs in layer_inputs(environment) for az in inputs.az_ids}))
 
 
 def _join(items: Iterable[str]) -> str:
@@ -94,7 +101,7 @@ class Preflight:
             checks += guarded("instance type offerings", self.offerings)
             checks += guarded("instance types", self.efa)
             checks += guarded("service quotas", self.quotas, required=False)
-        if self.environment.network.placement_groups:
+        if any(inputs.placement_groups for inputs in layer_inputs(self.environment)):
             checks += guarded("placement groups", self.placement_groups, required=False)
         if key_policy_service_linked_roles(self.environment):
             checks += guarded("service-linked roles", self.service_linked_roles)
@@ -156,7 +163,7 @@ class Preflight:
         for page in pages:
             for offering in page["InstanceTypeOfferings"]:
                 offered.setdefault(offering["InstanceType"], set()).add(offering["Location"])
-        where = "the file system's AZ" if _fsx_az_id(self.environment) else "any of the environment's AZs"
+        where = _pinned(self.environment)[1] or "any of the environment's AZs"
         checks = []
         for instance_type in sorted(self.types):
             name = f"offered {instance_type}"
@@ -266,7 +273,8 @@ class Preflight:
 
     def placement_groups(self) -> list[Check]:
         label = Label.for_layer(self.environment, "network")
-        wanted = {label.name(key): group for key, group in self.environment.network.placement_groups.items()}
+        network = NETWORK.require(self.environment)
+        wanted = {label.name(key): group for key, group in network.placement_groups.items()}
         found = self.ec2.describe_placement_groups(
             Filters=[{"Name": "group-name", "Values": sorted(wanted)}]
         )["PlacementGroups"]

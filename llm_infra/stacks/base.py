@@ -3,62 +3,45 @@ that are the interface between layers."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
-from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from llm_infra.cdk import Construct, Provider, TerraformOutput, TerraformStack, s3_backend
 from llm_infra.config import Environment
 from llm_infra.label import Label
+from llm_infra.layers.outputs import (
+    REMOTE_STATE,
+    Expression,
+    MapExpression,
+    described,
+    output_fields,
+    remote_reference,
+)
+from llm_infra.layers.spec import state_key
 
 TERRAFORM_REQUIRED_VERSION = ">= 1.10"  # S3 backend native locking (use_lockfile)
 AWS_PROVIDER_CONSTRAINT = ">= 5.100, < 7"
 
-# A Terraform expression as the CDK carries it, a string: a CDK token on the producer's side, a reference by
-# name (`${data.terraform_remote_state.<layer>.outputs.<field>}`) on a consumer's.
-Expression = str
-# A map-valued output: an expression, or a mapping the producer builds in Python from expressions.
-MapExpression = Expression | Mapping[str, Expression]
-
 OutputsT = TypeVar("OutputsT")
 
-# The data source a consumer reads a producer's outputs through: `data.terraform_remote_state.<layer>`.
-REMOTE_STATE = "terraform_remote_state"
+__all__ = [
+    "AWS_PROVIDER_CONSTRAINT",
+    "REMOTE_STATE",
+    "TERRAFORM_REQUIRED_VERSION",
+    "Expression",
+    "LayerStack",
+    "MapExpression",
+    "backend_config",
+    "described",
+    "output_fields",
+    "remote_reference",
+    "state_key",
+]
+
 _REMOTE_REFERENCE = re.compile(
     r"^\$\{data\." + REMOTE_STATE + r"\.(?P<layer>[a-z][a-z0-9_]*)\.outputs\.(?P<field>[a-z][a-z0-9_]*)\}$"
 )
-
-
-def described(description: str) -> dict[str, str]:
-    """The metadata of a field of a layer's outputs dataclass (``field(metadata=described("VPC id"))``): the
-    field's Terraform output carries ``description``."""
-    return {"description": description}
-
-
-def output_fields(outputs_type: type[Any]) -> dict[str, str]:
-    """Name -> description of each field of a layer's outputs dataclass (one Terraform output each)."""
-    if not (dataclasses.is_dataclass(outputs_type) and isinstance(outputs_type, type)):
-        raise TypeError(f"{outputs_type!r} is not a dataclass of a layer's outputs")
-    fields = {}
-    for item in dataclasses.fields(outputs_type):
-        description = item.metadata.get("description")
-        if not description:
-            raise TypeError(
-                f"{outputs_type.__name__}.{item.name}: no description (declare it with field(metadata=described(...)))"
-            )
-        fields[item.name] = str(description)
-    return fields
-
-
-def remote_reference(layer: str, field: str) -> Expression:
-    """The expression that reads output ``field`` of ``layer`` by name, from its state."""
-    return f"${{data.{REMOTE_STATE}.{layer}.outputs.{field}}}"
-
-
-def state_key(environment: str, layer: str) -> str:
-    return f"{environment}/{layer}.tfstate"
 
 
 def backend_config(environment: Environment, layer: str) -> dict[str, Any]:

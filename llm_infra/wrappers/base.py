@@ -7,12 +7,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
+from llm_infra import layers
 from llm_infra.cdk import Construct, Fn, TerraformHclModule, TerraformModuleProvider, Token
 from llm_infra.paths import MODULES_DIR
 
-# Every HCL module the wrappers use; the app lists them in the cdktfRelativeModules context so that the CDK
-# copies them into each stack folder as an asset (each cdktf.out/stacks/<stack> is self-contained).
-MODULE_NAMES: tuple[str, ...] = ("kms-key", "network", "fsx-lustre", "s3-buckets")
+# Every HCL module the registered layers stage (each layer's ``modules``); the app lists them in the
+# cdktfRelativeModules context so that the CDK copies them into each stack folder as an asset (each
+# cdktf.out/stacks/<stack> is self-contained). The app reads the registry itself when it runs.
+MODULE_NAMES: tuple[str, ...] = layers.module_names()
 # Context key naming the folder the modules are copied from (the app stages a clean copy there).
 MODULES_ROOT_CONTEXT = "llmInfraModulesRoot"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from llm_infra.cdk import Construct
-from llm_infra.config.storage import FsxConfig
 from llm_infra.label import Label
+from llm_infra.layers.storage.config import FsxConfig
 from llm_infra.wrappers.base import ModuleWrapper
 from llm_infra.wrappers.protection import Move, Twin, twin_moves
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from llm_infra.cdk import Construct
-from llm_infra.config.network import NetworkConfig
 from llm_infra.label import Label
+from llm_infra.layers.network.config import NetworkConfig
 from llm_infra.service_linked_roles import AUTOSCALING, network_key_policy_roles
 from llm_infra.wrappers.base import ModuleWrapper
 

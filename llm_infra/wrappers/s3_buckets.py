@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from llm_infra.cdk import Construct, Fn, Provider, TerraformModuleProvider
-from llm_infra.config.storage import BucketConfig, ReplicationConfig
+from llm_infra.layers.storage.config import BucketConfig, ReplicationConfig
 from llm_infra.wrappers.base import ModuleWrapper
 from llm_infra.wrappers.protection import Move, Twin, twin_moves
 

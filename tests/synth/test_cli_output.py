@@ -210,3 +210,24 @@ def test_an_unreadable_manifest_blocks_a_selection_but_not_a_full_synth(previous
     result = run_main(previous)
     assert result.returncode == 0, result.stderr
     assert sorted(manifest_stacks(previous)) == sorted(["dev-network", "dev-storage", *OTHERS])
+
+
+def test_layer_selection_writes_that_layer_and_keeps_every_other_stack(outdir: Path, previous: Path) -> None:
+    """--layer storage: dev-storage is synthesized again, dev-network (its producer) is built but not written."""
+    (previous / "stacks" / "dev-storage" / "cdk.tf.json").write_text("{}", encoding="utf-8")
+    before = tree_digest(previous)
+    result = run_main(previous, args=["--env", "dev", "--layer", "storage"])
+    assert result.returncode == 0, result.stderr
+    after = tree_digest(previous)
+    fresh = outdir / "stacks" / "dev-storage" / "cdk.tf.json"
+    assert (previous / "stacks" / "dev-storage" / "cdk.tf.json").read_bytes() == fresh.read_bytes()
+    assert (previous / "stacks" / "dev-network" / "cdk.tf.json").read_text(encoding="utf-8") == "{}"  # kept
+    changed = {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
+    assert {name.split("/")[1] for name in changed if name.startswith("stacks/")} == {"dev-storage"}
+    assert set(manifest_stacks(previous)) == set(manifest_stacks(outdir))
+    lines = result.stdout.splitlines()
+    assert [line.split()[0] for line in lines[2:3]] == ["dev-storage"]
+    assert lines[-1] == (
+        f"kept 5 stack(s) of layers or environments not selected, from the previous {previous}: "
+        f"dev-network, {', '.join(OTHERS)}"
+    )

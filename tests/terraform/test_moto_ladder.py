@@ -21,7 +21,7 @@ import tomli_w
 
 from llm_infra.config import Environment, environment_files, load_environments
 from llm_infra.config.efa import max_efa_interfaces
-from llm_infra.config.environment import storage_bucket_prefix
+from llm_infra.layers.storage.config import storage_bucket_prefix
 from llm_infra.paths import ENVIRONMENTS_DIR
 from tests.support.checkov import checkov_binary, run_checkov
 from tests.support.moto import MotoServer, moto_server

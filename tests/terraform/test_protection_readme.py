@@ -139,6 +139,9 @@ def test_s3_buckets_readme_moved_blocks_flip_a_plain_root_both_ways(
     root = _plain_root(tmp_path / "root", "s3-buckets", "s3_buckets", readme_moto, providers)
     _set_module(root, "s3_buckets", prevent_destroy=False)
     terraform(["init", "-input=false", "-no-color"], root, tf_env)
+    # the README's root, copied as it is, must not warn (e.g. "Reference to undefined provider")
+    validated = terraform(["validate", "-no-color"], root, tf_env)
+    assert "Warning" not in validated.stdout + validated.stderr, validated.stdout + validated.stderr
     terraform(["apply", "-input=false", "-no-color", "-auto-approve"], root, tf_env, timeout=PLAN_TIMEOUT_S)
 
     # without the README's blocks the flip replaces every bucket: what the blocks are for

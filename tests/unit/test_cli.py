@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import signal
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from llm_infra import layers
 from llm_infra.cli import Interrupted, Interrupts
 from llm_infra.paths import ENVIRONMENTS_DIR
 from tests.support.synth import ROOT, SYNTH_TIMEOUT_S, main_env, run_main
@@ -77,7 +79,9 @@ def test_duplicate_environment_names(tmp_path: Path) -> None:
 
 # --- the command line: answered before anything is synthesized or written -----------------------------------
 
-ALLOWED_OPTIONS = "(allowed: --help, --version, --env NAME, --outdir DIR, --check; see --help)"
+ALLOWED_OPTIONS = (
+    "(allowed: --help, --version, --env NAME, --layer NAME, --outdir DIR, --check, --list; see --help)"
+)
 
 
 def test_help_lists_the_options_and_synthesizes_nothing(tmp_path: Path) -> None:
@@ -206,3 +210,32 @@ def test_a_signal_during_the_swap_is_raised_only_after_it() -> None:
     assert interrupts.received == signal.SIGTERM
     with pytest.raises(Interrupted):
         Interrupts().handle(signal.SIGINT, None)  # outside a deferred block: at once
+
+
+def test_list_prints_the_stacks_in_apply_order_as_json_and_writes_nothing(tmp_path: Path) -> None:
+    files = _env_dir(tmp_path, alpha=BASE, beta=BASE + "\n[storage]\nenabled = false\n")
+    result = run_main(tmp_path / "out", files, args=["--list"])
+    assert result.returncode == 0, result.stderr
+    stacks = json.loads(result.stdout)["stacks"]
+    assert [(s["stack"], s["environment"], s["layer"], s["state_key"], s["depends_on"]) for s in stacks] == [
+        ("alpha-network", "alpha", "network", "alpha/network.tfstate", []),
+        ("alpha-storage", "alpha", "storage", "alpha/storage.tfstate", ["alpha-network"]),
+        ("beta-network", "beta", "network", "beta/network.tfstate", []),
+    ]
+    storage = stacks[1]
+    assert storage["providers"] == ["aws"]
+    assert {"aws_s3_bucket", "aws_fsx_lustre_file_system"} <= set(storage["protected_types"])
+    assert storage["post_apply"] == ["fsx"]
+    assert not (tmp_path / "out").exists()
+    selected = run_main(tmp_path / "out", files, args=["--list", "--layer", "storage", "--env", "alpha"])
+    assert [s["stack"] for s in json.loads(selected.stdout)["stacks"]] == ["alpha-storage"]
+
+
+def test_unknown_layer_lists_the_registered_ones(tmp_path: Path) -> None:
+    result = run_main(tmp_path / "out", args=["--layer", "storage", "--layer", "gpu"])
+    assert result.returncode == 2
+    allowed = ", ".join(layers.names())
+    assert "storage" in allowed
+    assert result.stderr == f"main.py: --layer: unknown layer (got 'gpu'; allowed: {allowed})\n"
+    assert result.stdout == ""
+    assert not (tmp_path / "out").exists()

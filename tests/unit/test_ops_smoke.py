@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from llm_infra.config import Environment
+from llm_infra.layers.storage.probes import fsx_probe
 from llm_infra.ops.report import Check
-from llm_infra.ops.smoke import SmokeContext, fsx_probe, smoke
+from llm_infra.ops.smoke import SmokeContext, smoke
 from llm_infra.ops.wait import Backoff, Deadline, Progress
 from tests.unit.conftest import Loader
 from tests.unit.test_ops_preflight import StubbedAws

@@ -39,6 +39,7 @@ PYTHON_ONLY = {
     "CFG-010": "checkpoint_size_gib (finite, fits the file system): summary input, no module variable",
     "CFG-011": "replication region differs from the home region: needs the environment's region",
     "CFG-012": "account id, region, state bucket and key shapes: provider and backend configuration",
+    "CFG-013": "an enabled layer's required layers are enabled: layer assembly (the registry), no module variable",
 }
 
 # Module rules on variables the wrapper never exposes or always passes a value that satisfies them.
@@ -136,9 +137,10 @@ def _walk_models(model: type[BaseModel], seen: set[type[BaseModel]]) -> set[str]
 
 
 def python_rule_ids() -> set[str]:
-    """Ids on model fields (Rule metadata) and ids passed to rule() in the config package."""
+    """Ids on model fields (Rule metadata) and ids passed to rule() in the config package and the layers."""
     ids = _walk_models(Environment, set())
-    for path in sorted((PROJECT_ROOT / "llm_infra" / "config").glob("*.py")):
+    package = PROJECT_ROOT / "llm_infra"
+    for path in sorted([*(package / "config").glob("*.py"), *(package / "layers").rglob("*.py")]):
         ids |= set(re.findall(r'\bid="((?:NET|FSX|S3|CFG)-\d{3})"', path.read_text(encoding="utf-8")))
     return ids
 

@@ -466,3 +466,8 @@ class StorageConfig(Model):
         """Time to write one checkpoint at the file system's baseline throughput (no burst, no contention)."""
         assert self.fsx is not None, "only for an enabled storage layer"
         return self.checkpoint_size_gib * 1024 / self.fsx.aggregate_throughput_mbps
+
+
+def storage_bucket_prefix(namespace: str, environment: str, account_id: str) -> str:
+    """Prefix of the data bucket names (the storage layer's label plus the account, for global uniqueness)."""
+    return f"{namespace}-{environment}-storage-{account_id}"

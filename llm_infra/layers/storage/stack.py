@@ -2,44 +2,30 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from llm_infra.cdk import Construct
 from llm_infra.config import Environment
-from llm_infra.config.environment import storage_bucket_prefix
-from llm_infra.stacks.base import Expression, LayerStack, MapExpression, described
-from llm_infra.stacks.network import NetworkOutputs
+from llm_infra.layers.network.outputs import NetworkOutputs
+from llm_infra.layers.storage.config import StorageConfig, storage_bucket_prefix
+from llm_infra.layers.storage.outputs import StorageOutputs
+from llm_infra.stacks.base import LayerStack
 from llm_infra.wrappers.fsx_lustre import FsxLustreModule
 from llm_infra.wrappers.protection import moved_blocks
 from llm_infra.wrappers.s3_buckets import S3BucketsModule
 
 
-@dataclass(frozen=True)
-class StorageOutputs:
-    """What the storage layer gives other layers: one Terraform output of ``<env>-storage`` per field, named
-    after it (public API). Values are Terraform expressions (see ``stacks.base.Expression``)."""
-
-    fsx_file_system_id: Expression = field(metadata=described("FSx for Lustre file system id"))
-    fsx_dns_name: Expression = field(metadata=described("FSx DNS name (mount target)"))
-    fsx_mount_name: Expression = field(metadata=described("FSx mount name"))
-    bucket_names: MapExpression = field(metadata=described("data bucket name by storage.buckets key"))
-    bucket_arns: MapExpression = field(metadata=described("data bucket ARN by storage.buckets key"))
-    kms_key_arns: MapExpression = field(
-        metadata=described("KMS key ARN by use: fsx (file system, logs), s3 (data buckets)")
-    )
-
-
 class StorageStack(LayerStack):
     outputs: StorageOutputs
 
-    def __init__(self, scope: Construct, *, environment: Environment, network: NetworkOutputs) -> None:
-        """``network``: the network stack's outputs. Only their names are used: this stack reads the values
-        from the network's state by name (``data.terraform_remote_state.network``), never the network
-        stack's own expressions, which would make the CDK wire a cross-stack reference of its own naming."""
+    def __init__(
+        self, scope: Construct, *, environment: Environment, config: StorageConfig, network: NetworkOutputs
+    ) -> None:
+        """``network``: the network stack's outputs. Only their type is used: this stack reads the values from
+        the network's state by name (``data.terraform_remote_state.network``), never the network stack's own
+        expressions, which would make the CDK wire a cross-stack reference of its own naming."""
         super().__init__(scope, environment=environment, layer="storage")
         network = self.read_outputs("network", type(network))
-        storage = environment.storage
-        assert storage is not None and storage.fsx is not None, "built only for an enabled storage layer"
+        storage = config
+        assert storage.fsx is not None, "built only for an enabled storage layer"
         protect = environment.protection.prevent_destroy
         replica = self.aws_provider(
             "aws_replica", region=storage.replication.region or environment.region, alias="replica"
