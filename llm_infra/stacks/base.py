@@ -1,22 +1,70 @@
-"""A layer stack: S3 backend with native locking, the aws provider, version constraints."""
+"""A layer stack: S3 backend with native locking, the aws provider, version constraints, and the named outputs
+that are the interface between layers."""
 
 from __future__ import annotations
 
-from typing import Any
+import json
+import re
+from typing import Any, TypeVar
 
 from llm_infra.cdk import Construct, Provider, TerraformOutput, TerraformStack, s3_backend
 from llm_infra.config import Environment
 from llm_infra.label import Label
+from llm_infra.layers.outputs import (
+    REMOTE_STATE,
+    Expression,
+    MapExpression,
+    described,
+    output_fields,
+    remote_reference,
+)
 from llm_infra.layers.spec import state_key
 
 TERRAFORM_REQUIRED_VERSION = ">= 1.10"  # S3 backend native locking (use_lockfile)
 AWS_PROVIDER_CONSTRAINT = ">= 5.100, < 7"
 
-__all__ = ["AWS_PROVIDER_CONSTRAINT", "TERRAFORM_REQUIRED_VERSION", "LayerStack", "state_key"]
+OutputsT = TypeVar("OutputsT")
+
+__all__ = [
+    "AWS_PROVIDER_CONSTRAINT",
+    "REMOTE_STATE",
+    "TERRAFORM_REQUIRED_VERSION",
+    "Expression",
+    "LayerStack",
+    "MapExpression",
+    "backend_config",
+    "described",
+    "output_fields",
+    "remote_reference",
+    "state_key",
+]
+
+_REMOTE_REFERENCE = re.compile(
+    r"^\$\{data\." + REMOTE_STATE + r"\.(?P<layer>[a-z][a-z0-9_]*)\.outputs\.(?P<field>[a-z][a-z0-9_]*)\}$"
+)
+
+
+def backend_config(environment: Environment, layer: str) -> dict[str, Any]:
+    """The S3 backend of one layer's stack; a consumer reads the layer's state with the same configuration."""
+    config: dict[str, Any] = {
+        "bucket": environment.state.bucket,
+        "key": state_key(environment.name, layer),
+        "region": environment.state_region,
+        "encrypt": True,
+        "kms_key_id": environment.state.kms_key_arn,
+        "use_lockfile": True,
+    }
+    if environment.role_arn:
+        config["assume_role"] = {"role_arn": environment.role_arn, "session_name": f"llm-infra-{layer}"}
+    return config
 
 
 class LayerStack(TerraformStack):
     """One environment x one layer, with its own state object."""
+
+    # The layer's typed outputs (an instance of its outputs dataclass), set by emit_outputs; a subclass
+    # declares the narrower type.
+    outputs: object
 
     def __init__(self, scope: Construct, *, environment: Environment, layer: str) -> None:
         self.environment = environment
@@ -24,19 +72,13 @@ class LayerStack(TerraformStack):
         super().__init__(scope, self.label.stack_id)
         self.layer = layer
         self.state_key = state_key(environment.name, layer)
-        backend: dict[str, Any] = {
-            "bucket": environment.state.bucket,
-            "key": self.state_key,
-            "region": environment.state_region,
-            "encrypt": True,
-            "kms_key_id": environment.state.kms_key_arn,
-        }
-        if environment.role_arn:
-            backend["assume_role"] = {"role_arn": environment.role_arn, "session_name": f"llm-infra-{layer}"}
-        s3_backend(self, use_lockfile=True, **backend)
+        backend = backend_config(environment, layer)
+        s3_backend(self, use_lockfile=backend.pop("use_lockfile"), **backend)
         self.add_override("terraform.required_version", TERRAFORM_REQUIRED_VERSION)
         self.add_override("terraform.required_providers.aws.version", AWS_PROVIDER_CONSTRAINT)
         self.aws = self.aws_provider("aws", region=environment.region)
+        # layer -> (outputs dataclass, postconditions) of each producer this stack reads
+        self._reads: dict[str, tuple[type[Any], list[dict[str, str]]]] = {}
 
     def aws_provider(self, construct_id: str, *, region: str, alias: str | None = None) -> Provider:
         """An aws provider pinned to the environment's account, with its role and default tags."""
@@ -54,3 +96,90 @@ class LayerStack(TerraformStack):
 
     def output(self, name: str, value: Any, description: str) -> None:
         TerraformOutput(self, name, value=value, description=description)
+
+    def emit_outputs(self, outputs: OutputsT) -> OutputsT:
+        """One Terraform output per field of the layer's outputs dataclass, named after the field, described.
+
+        These names are public API: consumers, plain-Terraform users, ops tools and tests read them.
+        """
+        for name, description in output_fields(type(outputs)).items():
+            self.output(name, getattr(outputs, name), description)
+        self.outputs = outputs
+        return outputs
+
+    def read_outputs(self, layer: str, outputs_type: type[OutputsT]) -> OutputsT:
+        """``outputs_type`` whose values read ``layer``'s outputs by name from its state in this environment,
+        through one ``data.terraform_remote_state.<layer>`` with the producer's backend configuration.
+
+        The plan fails, naming the producer's stack, when its state lacks one of the outputs (not applied yet).
+        """
+        fields = output_fields(outputs_type)
+        if layer == self.layer or not re.fullmatch(r"[a-z][a-z0-9_]*", layer):
+            raise ValueError(f"{self.label.stack_id}: cannot read the outputs of layer {layer!r}")
+        # The producer's stack in this app: the CLIs order stacks by these dependencies (the manifest's).
+        producer_stack = (
+            self.node.scope.node.try_find_child(self._producer(layer)) if self.node.scope else None
+        )
+        if not isinstance(producer_stack, LayerStack) or producer_stack.layer != layer:
+            raise ValueError(
+                f"{self.label.stack_id}: reads layer {layer}, but {self._producer(layer)} is not built"
+            )
+        if not isinstance(getattr(producer_stack, "outputs", None), outputs_type):
+            raise TypeError(
+                f"{self.label.stack_id}: {producer_stack.label.stack_id} emits no {outputs_type.__name__}"
+            )
+        self.add_dependency(producer_stack)
+        names = json.dumps(sorted(fields))
+        missing = f"setsubtract({names}, keys(self.outputs))"
+        producer = self._producer(layer)
+        self._reads.setdefault(layer, (outputs_type, []))
+        self._add_postcondition(
+            layer,
+            condition=f"${{length({missing}) == 0}}",
+            message=(
+                f'{producer}: its state lacks outputs ${{join(", ", sort({missing}))}} that '
+                f'{self.label.stack_id} reads (got ${{join(", ", sort(keys(self.outputs)))}}); '
+                f"apply {producer} first"
+            ),
+        )
+        return outputs_type(**{name: remote_reference(layer, name) for name in fields})
+
+    def remote_entry(self, value: MapExpression, key: str, *, source: str) -> Expression:
+        """Entry ``key`` of a map output read with :meth:`read_outputs`. The plan fails when the producer's
+        map has no such key, naming ``source`` (the config path the key comes from) and the keys it has."""
+        match = _REMOTE_REFERENCE.match(value) if isinstance(value, str) else None
+        if (
+            match is None
+            or match["layer"] not in self._reads
+            or match["field"] not in output_fields(self._reads[match["layer"]][0])
+        ):
+            raise ValueError(f"{self.label.stack_id}: {value!r} is not an output this stack reads by name")
+        layer, field = match["layer"], match["field"]
+        entries = f"keys(try(self.outputs.{field}, {{}}))"
+        self._add_postcondition(
+            layer,
+            condition=f"${{contains({entries}, {json.dumps(key)})}}",
+            message=(
+                f"{self._producer(layer)}: output {field} has no entry for {source} of {self.label.stack_id} "
+                f'(got {key}; allowed ${{join(", ", sort({entries}))}})'
+            ),
+        )
+        return f"${{data.{REMOTE_STATE}.{layer}.outputs.{field}[{json.dumps(key)}]}}"
+
+    def _producer(self, layer: str) -> str:
+        return Label.for_layer(self.environment, layer).stack_id
+
+    def _add_postcondition(self, layer: str, *, condition: str, message: str) -> None:
+        postconditions = self._reads[layer][1]
+        entry = {"condition": condition, "error_message": message}
+        if entry not in postconditions:
+            postconditions.append(entry)
+        self.add_override(
+            f"data.{REMOTE_STATE}.{layer}",
+            {
+                "backend": "s3",
+                "config": backend_config(self.environment, layer),
+                "workspace": "${terraform.workspace}",
+                "lifecycle": {"postcondition": list(postconditions)},
+            },
+        )

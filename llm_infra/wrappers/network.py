@@ -51,6 +51,3 @@ class NetworkModule(ModuleWrapper):
     @property
     def kms_key_arn(self) -> str:
         return self.output("kms_key_arn")
-
-    def private_subnet_id(self, az_id: str) -> str:
-        return self.output_lookup("private_subnet_ids", az_id)

@@ -114,7 +114,11 @@ def write_moto_override(
     providers: Sequence[Mapping[str, Any]],
     remote_states: Mapping[str, Path] | None = None,
 ) -> Path:
-    """A test-only ``*_override.tf.json``: local backend, providers at moto, remote-state reads from local files."""
+    """A test-only ``*_override.tf.json``: local backend, providers at moto, remote-state reads from local files.
+
+    ``remote_states``: producer layer -> its local state file; the key is the public name of the consumer's
+    data source (``data.terraform_remote_state.<layer>``), so terraform refuses an override of one it lacks.
+    """
     override: dict[str, Any] = {
         "terraform": {"backend": {"local": {"path": str(state_path)}}},
         "provider": {"aws": list(providers)},

@@ -11,7 +11,7 @@ import dataclasses
 import json
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,6 +28,7 @@ from llm_infra.config import ConfigError, Environment, load_environments
 from llm_infra.config.base import Model
 from llm_infra.config.types import StrictBool, StrictInt
 from llm_infra.layers import Layer
+from llm_infra.layers.outputs import described
 from llm_infra.layers.spec import Deps, PreflightInputs
 from llm_infra.layers.storage.outputs import StorageOutputs
 from llm_infra.ops.report import Check, passed
@@ -67,7 +68,7 @@ class ExtraConfig(Model):
 
 @dataclass(frozen=True)
 class ExtraOutputs:
-    thing_id: str
+    thing_id: str = field(metadata=described("the thing's id"))
 
 
 class ExtraModule(ModuleWrapper):
@@ -77,13 +78,13 @@ class ExtraModule(ModuleWrapper):
 class ExtraStack(LayerStack):
     def __init__(self, scope: Construct, *, environment: Environment, storage: StorageOutputs) -> None:
         super().__init__(scope, environment=environment, layer="extra")
+        storage = self.read_outputs("storage", type(storage))  # by name, from the storage stack's state
         self.thing = ExtraModule(
             self,
             "thing",
             variables={"name": self.label.prefix, "file_system_dns_name": storage.fsx_dns_name},
         )
-        self.output("thing_id", self.thing.output("id"), "the thing's id")
-        self.outputs = ExtraOutputs(thing_id=self.thing.output("id"))
+        self.emit_outputs(ExtraOutputs(thing_id=self.thing.output("id")))
 
 
 def _build(scope: Construct, environment: Environment, deps: Deps) -> LayerStack:
@@ -174,8 +175,8 @@ def test_it_is_synthesized_after_storage_reading_storage_and_summarized(
     assert thing["name"] == "llm-dev-extra"
     assert (outdir / "stacks" / "dev-extra" / thing["source"] / "main.tf").read_text() == MODULE_TF
     reference = thing["file_system_dns_name"]  # read from the storage stack's state
-    assert reference.startswith("${data.terraform_remote_state.") and "dev-storage" in reference
-    assert "dns_name" in reference
+    assert reference == "${data.terraform_remote_state.storage.outputs.fsx_dns_name}"
+    assert stack["data"]["terraform_remote_state"]["storage"]["config"]["key"] == "dev/storage.tfstate"
     assert stack["terraform"]["backend"]["s3"]["key"] == "dev/extra.tfstate"
     assert stack["output"]["thing_id"]["value"] == "${module.thing.id}"
     line = next(line for line in result.summary.splitlines() if line.startswith("dev-extra "))

@@ -109,15 +109,16 @@ def test_storage_reads_network_through_remote_state(
     for name, env in environments.items():
         assert env.storage is not None
         storage = stacks[f"{name}-storage"]
-        remote = storage["data"]["terraform_remote_state"][f"cross-stack-reference-input-{name}-network"]
-        network_backend = dict(stacks[f"{name}-network"]["terraform"]["backend"]["s3"])
-        network_backend.pop("assume_role", None)
-        remote_config = dict(remote["config"])
-        remote_config.pop("assume_role", None)
-        assert remote["backend"] == "s3" and remote_config == network_backend
+        # one data source, named after the producer layer, with the producer's backend (its role included)
+        assert list(storage["data"]["terraform_remote_state"]) == ["network"]
+        remote = storage["data"]["terraform_remote_state"]["network"]
+        assert remote["backend"] == "s3"
+        assert remote["config"] == stacks[f"{name}-network"]["terraform"]["backend"]["s3"]
         fsx = storage["module"]["fsx"]
-        assert f'private_subnet_ids[\\"{env.storage.fsx.az_id}\\"]' in json.dumps(fsx["subnet_id"])
-        assert "efa_security_group_id" in fsx["security_group_ids"][0]
+        network = "${data.terraform_remote_state.network.outputs"
+        assert fsx["subnet_id"] == f'{network}.private_subnet_ids["{env.storage.fsx.az_id}"]}}'
+        assert fsx["security_group_ids"] == [f"{network}.efa_security_group_id}}"]
+        assert fsx["vpc_id"] == f"{network}.vpc_id}}"
         assert fsx["storage_capacity_gib"] == env.storage.fsx.storage_capacity_gib
         assert fsx["efa_enabled"] == env.storage.fsx.efa_enabled
         assert fsx["prevent_destroy"] == env.protection.prevent_destroy

@@ -97,7 +97,7 @@ def test_keys_from_the_previous_release_are_moved_not_replaced(
         kms_moto,
         env,
         tf_env,
-        remote_states={"cross-stack-reference-input-dev-network": network / "terraform.tfstate"},
+        remote_states={"network": network / "terraform.tfstate"},
     )
     # moto's FSx has no Lifecycle (terraform's waiter never finishes): the buckets and the FSx key are applied.
     target = ["-target=module.buckets", "-target=module.fsx.module.kms"]

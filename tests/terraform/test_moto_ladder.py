@@ -256,9 +256,7 @@ def test_storage_plan_against_moto_after_network_apply(
         ladder_moto,
         env,
         tf_env,
-        remote_states={
-            f"cross-stack-reference-input-{name}-network": applied_networks[name] / "terraform.tfstate"
-        },
+        remote_states={"network": applied_networks[name] / "terraform.tfstate"},
     )
     code, plan = _plan_json(work, tf_env)
     assert code == 2
@@ -379,7 +377,7 @@ def test_dev_apply_replan_empty_destroy(
         ladder_moto,
         env,
         tf_env,
-        remote_states={"cross-stack-reference-input-dev-network": network / "terraform.tfstate"},
+        remote_states={"network": network / "terraform.tfstate"},
     )
     # moto's FSx has no Lifecycle, so terraform's FSx waiter never finishes: apply the buckets and their keys.
     target = ["-target=module.buckets"]

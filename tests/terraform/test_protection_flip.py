@@ -114,7 +114,7 @@ def _storage(
         moto,
         env,
         tf_env,
-        remote_states={"cross-stack-reference-input-dev-network": network / "terraform.tfstate"},
+        remote_states={"network": network / "terraform.tfstate"},
     )
 
 

@@ -11,22 +11,18 @@ from llm_infra.wrappers.network import NetworkModule
 
 
 class NetworkStack(LayerStack):
+    outputs: NetworkOutputs
+
     def __init__(self, scope: Construct, *, environment: Environment, config: NetworkConfig) -> None:
         super().__init__(scope, environment=environment, layer="network")
         self.network = NetworkModule(self, "network", label=self.label, config=config)
-        self.output("vpc_id", self.network.vpc_id, "VPC id")
-        self.output("private_subnet_ids", self.network.module.get("private_subnet_ids"), "subnet id by AZ ID")
-        self.output("efa_security_group_id", self.network.efa_security_group_id, "EFA security group id")
-        self.output("placement_group_names", self.network.module.get("placement_group_names"), "by key")
-        self.output("launch_template_ids", self.network.module.get("launch_template_ids"), "by key")
-        self.output(
-            "kms_key_arn", self.network.kms_key_arn, "KMS key of flow logs and launch-template volumes"
-        )
-        self.outputs = NetworkOutputs(
-            vpc_id=self.network.vpc_id,
-            private_subnet_ids=self.network.module.get("private_subnet_ids"),
-            efa_security_group_id=self.network.efa_security_group_id,
-            placement_group_names=self.network.module.get("placement_group_names"),
-            launch_template_ids=self.network.module.get("launch_template_ids"),
-            kms_key_arn=self.network.kms_key_arn,
+        self.emit_outputs(
+            NetworkOutputs(
+                vpc_id=self.network.vpc_id,
+                private_subnet_ids=self.network.output("private_subnet_ids"),
+                efa_security_group_id=self.network.efa_security_group_id,
+                placement_group_names=self.network.output("placement_group_names"),
+                launch_template_ids=self.network.output("launch_template_ids"),
+                kms_key_arn=self.network.kms_key_arn,
+            )
         )

@@ -1,18 +1,22 @@
-"""What the storage layer gives the layers after it (the stack emits each field as a Terraform output)."""
+"""What the storage layer gives the layers after it: one documented Terraform output of ``<env>-storage`` per
+field, named after it (public API; see ``llm_infra.layers.outputs``)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from llm_infra.layers.outputs import Expression, MapExpression, described
 
 
 @dataclass(frozen=True)
 class StorageOutputs:
-    """The storage layer's outputs, by the names of its stack outputs (values are Terraform references)."""
+    """The storage layer's outputs, by the names of its stack outputs (values are Terraform expressions)."""
 
-    fsx_file_system_id: str
-    fsx_dns_name: str
-    fsx_mount_name: str
-    bucket_names: Mapping[str, str]  # data bucket name by key
-    bucket_arns: Mapping[str, str]  # data bucket ARN by key
-    kms_key_arns: Mapping[str, str]  # "fsx", "s3"
+    fsx_file_system_id: Expression = field(metadata=described("FSx for Lustre file system id"))
+    fsx_dns_name: Expression = field(metadata=described("FSx DNS name (mount target)"))
+    fsx_mount_name: Expression = field(metadata=described("FSx mount name"))
+    bucket_names: MapExpression = field(metadata=described("data bucket name by storage.buckets key"))
+    bucket_arns: MapExpression = field(metadata=described("data bucket ARN by storage.buckets key"))
+    kms_key_arns: MapExpression = field(
+        metadata=described("KMS key ARN by use: fsx (file system, logs), s3 (data buckets)")
+    )

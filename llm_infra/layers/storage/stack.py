@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from llm_infra.cdk import Construct, Fn, Token
+from llm_infra.cdk import Construct
 from llm_infra.config import Environment
 from llm_infra.layers.network.outputs import NetworkOutputs
 from llm_infra.layers.storage.config import StorageConfig, storage_bucket_prefix
@@ -14,10 +14,16 @@ from llm_infra.wrappers.s3_buckets import S3BucketsModule
 
 
 class StorageStack(LayerStack):
+    outputs: StorageOutputs
+
     def __init__(
         self, scope: Construct, *, environment: Environment, config: StorageConfig, network: NetworkOutputs
     ) -> None:
+        """``network``: the network stack's outputs. Only their type is used: this stack reads the values from
+        the network's state by name (``data.terraform_remote_state.network``), never the network stack's own
+        expressions, which would make the CDK wire a cross-stack reference of its own naming."""
         super().__init__(scope, environment=environment, layer="storage")
+        network = self.read_outputs("network", type(network))
         storage = config
         assert storage.fsx is not None, "built only for an enabled storage layer"
         protect = environment.protection.prevent_destroy
@@ -38,7 +44,9 @@ class StorageStack(LayerStack):
             "fsx",
             label=self.label,
             config=storage.fsx,
-            subnet_id=str(Token.as_string(Fn.lookup(network.private_subnet_ids, storage.fsx.az_id))),
+            subnet_id=self.remote_entry(
+                network.private_subnet_ids, storage.fsx.az_id, source="storage.fsx.az_id"
+            ),
             vpc_id=network.vpc_id,
             security_group_ids=[network.efa_security_group_id],
             bucket_names={key: self.buckets.bucket_name(key) for key in self.buckets.keys},
@@ -55,18 +63,13 @@ class StorageStack(LayerStack):
             *self.fsx.protection_moves(protect=protect),
         )
         self.add_override("moved", moved_blocks(self.protection_moves))
-        self.output("fsx_file_system_id", self.fsx.file_system_id, "FSx for Lustre file system id")
-        self.output("fsx_dns_name", self.fsx.dns_name, "FSx DNS name (mount target)")
-        self.output("fsx_mount_name", self.fsx.mount_name, "FSx mount name")
-        self.output("bucket_names", self.buckets.module.get("bucket_names"), "data bucket name by key")
-        self.output("bucket_arns", self.buckets.module.get("bucket_arns"), "data bucket ARN by key")
-        kms_key_arns = {"fsx": self.fsx.kms_key_arn, "s3": self.buckets.kms_key_arn}
-        self.output("kms_key_arns", kms_key_arns, "KMS keys")
-        self.outputs = StorageOutputs(
-            fsx_file_system_id=self.fsx.file_system_id,
-            fsx_dns_name=self.fsx.dns_name,
-            fsx_mount_name=self.fsx.mount_name,
-            bucket_names=self.buckets.module.get("bucket_names"),
-            bucket_arns=self.buckets.module.get("bucket_arns"),
-            kms_key_arns=kms_key_arns,
+        self.emit_outputs(
+            StorageOutputs(
+                fsx_file_system_id=self.fsx.file_system_id,
+                fsx_dns_name=self.fsx.dns_name,
+                fsx_mount_name=self.fsx.mount_name,
+                bucket_names=self.buckets.output("bucket_names"),
+                bucket_arns=self.buckets.output("bucket_arns"),
+                kms_key_arns={"fsx": self.fsx.kms_key_arn, "s3": self.buckets.kms_key_arn},
+            )
         )
