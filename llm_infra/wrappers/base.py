@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
 from llm_infra import layers
-from llm_infra.cdk import Construct, Fn, TerraformHclModule, TerraformModuleProvider, Token, null_value
+from llm_infra.cdk import Construct, TerraformHclModule, TerraformModuleProvider, null_value
 from llm_infra.paths import MODULES_DIR
 
 # Every HCL module the registered layers use (each layer's ``modules``, folders under its ``modules_dir``).
@@ -21,6 +22,10 @@ STACK_MODULES_FOLDER = "modules"
 # A module calls a sibling as `source = "../<name>"` (modules/network -> modules/kms-key); in a stack folder
 # the siblings sit side by side under modules/ just as in the repository.
 _SIBLING_SOURCE = re.compile(r'^\s*source\s*=\s*"\.\./([A-Za-z0-9_-]+)"\s*$', re.MULTILINE)
+
+
+# A map key Terraform accepts in attribute form (``map.key``); others are indexed (``map["key"]``).
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 
 class ModuleSourceError(Exception):
@@ -96,21 +101,27 @@ class ModuleWrapper:
             providers=list(providers) or None,
         )
 
-        # Each reference to an output is a round trip to the CDK; a wrapper hands out the same token again.
-        self._outputs: dict[str, str] = {}
-        self._values: dict[str, Any] = {}
+        # The module's address in the stack: a module made directly in the stack is named by its construct id.
+        # References are written as Terraform expressions here, without a round trip to the CDK per output.
+        self.address = f"module.{construct_id}"
+        self.construct_id = construct_id
 
     def output(self, name: str) -> str:
-        if name not in self._outputs:
-            self._outputs[name] = str(self.module.get_string(name))
-        return self._outputs[name]
+        """A reference to one output of the module, e.g. ``${module.network.vpc_id}``."""
+        return f"${{{self.address}.{name}}}"
 
     def output_value(self, name: str) -> Any:
-        """An output of any type (a map, a list), as a token."""
-        if name not in self._values:
-            self._values[name] = self.module.get(name)
-        return self._values[name]
+        """An output of any type (a map, a list): the same reference (Terraform keeps its type)."""
+        return self.output(name)
 
     def output_lookup(self, name: str, key: str) -> str:
-        """One entry of a map output, e.g. the subnet id of an AZ ID."""
-        return str(Token.as_string(Fn.lookup(self.output_value(name), key)))
+        """One entry of a map output, e.g. the subnet id of an AZ ID (the plan fails when the key is missing)."""
+        entry = f".{key}" if _IDENTIFIER.fullmatch(key) else f"[{json.dumps(key)}]"
+        return f"${{{self.address}.{name}{entry}}}"
+
+
+def expression(reference: str) -> str:
+    """The bare expression of a ``${...}`` reference (to nest it in a function call)."""
+    if not (reference.startswith("${") and reference.endswith("}")):
+        raise ValueError(f"not a Terraform reference: {reference!r}")
+    return reference[2:-1]

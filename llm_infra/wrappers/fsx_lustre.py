@@ -69,9 +69,7 @@ class FsxLustreModule(ModuleWrapper):
 
     def protection_moves(self, *, protect: bool) -> tuple[Move, ...]:
         """The ``moved`` statement that carries the file system to the block ``protect`` selects."""
-        return twin_moves(
-            module=self.module.friendly_unique_id, twin=self.FILE_SYSTEM_TWIN, keys=(0,), protect=protect
-        )
+        return twin_moves(module=self.construct_id, twin=self.FILE_SYSTEM_TWIN, keys=(0,), protect=protect)
 
     @property
     def file_system_id(self) -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from llm_infra.cdk import Construct, Fn, Provider, TerraformModuleProvider
+from llm_infra.cdk import Construct, Provider, TerraformModuleProvider
 from llm_infra.layers.storage.config import BucketConfig, ReplicationConfig
-from llm_infra.wrappers.base import ModuleWrapper
+from llm_infra.wrappers.base import ModuleWrapper, expression
 from llm_infra.wrappers.protection import Move, Twin, twin_moves
 
 
@@ -48,7 +48,7 @@ class S3BucketsModule(ModuleWrapper):
 
     def protection_moves(self, *, protect: bool) -> tuple[Move, ...]:
         """``moved`` statements that carry every data and replica bucket to the block ``protect`` selects."""
-        module = self.module.friendly_unique_id
+        module = self.construct_id
         return twin_moves(module=module, twin=self.DATA_TWIN, keys=self.keys, protect=protect) + twin_moves(
             module=module, twin=self.REPLICA_TWIN, keys=self.replicated_keys, protect=protect
         )
@@ -61,7 +61,8 @@ class S3BucketsModule(ModuleWrapper):
         """
         self._kms_key_policy_statements.append(statements)
         added = self._kms_key_policy_statements
-        self.module.set("kms_key_policy_statements", added[0] if len(added) == 1 else Fn.concat(added))
+        concat = f"${{concat({', '.join(expression(str(item)) for item in added)})}}"
+        self.module.set("kms_key_policy_statements", added[0] if len(added) == 1 else concat)
 
     def bucket_name(self, key: str) -> str:
         return self.output_lookup("bucket_names", key)

@@ -54,7 +54,7 @@ class StorageStack(LayerStack):
         )
         # FSx reaches the linked SSE-KMS buckets through its service-linked role: the buckets' key must allow it.
         self.buckets.add_kms_key_policy_statements(
-            statements=self.fsx.module.get("s3_kms_key_policy_statements")
+            statements=self.fsx.output_value("s3_kms_key_policy_statements")
         )
         # Flipping protection.prevent_destroy moves each bucket and the file system between the modules' twin
         # blocks: these root-level `moved` blocks carry what exists instead of destroying and recreating it.
