@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from llm_infra.label import Label
+from llm_infra.label import Label, short_layer
 from llm_infra.layers.network import LAYER as NETWORK
 from llm_infra.layers.spec import Layer, PreflightInputs, state_key
 from llm_infra.layers.storage import LAYER as STORAGE
@@ -48,6 +48,9 @@ def ordered(layers: Iterable[AnyLayer] | None = None) -> tuple[AnyLayer, ...]:
     tables = [layer.table for layer in pending]
     if len(set(tables)) != len(tables):
         raise RegistryError(f"layer tables must be unique (got {', '.join(tables)})")
+    shorts = [short_layer(name) for name in names]
+    if len(set(shorts)) != len(shorts):
+        raise RegistryError(f"layer short forms (Label.short) must be unique (got {', '.join(shorts)})")
     known = set(names)
     for layer in pending:
         unknown = sorted(set(layer.requires + layer.uses) - known)

@@ -31,6 +31,7 @@ from llm_infra.config.types import (
     rule,
     violations,
 )
+from llm_infra.label import Label
 
 _FSX = fsx_limits()
 _S3 = s3_limits()
@@ -470,4 +471,4 @@ class StorageConfig(Model):
 
 def storage_bucket_prefix(namespace: str, environment: str, account_id: str) -> str:
     """Prefix of the data bucket names (the storage layer's label plus the account, for global uniqueness)."""
-    return f"{namespace}-{environment}-storage-{account_id}"
+    return Label(namespace, environment, "storage").scoped(account_id)
