@@ -60,8 +60,3 @@ def producers_of(outdir: Path, stack: StackEntry) -> tuple[StackEntry, ...]:
     unknown = reads - {remote_state_name(s.environment, s.layer) for s in found}
     assert not unknown, f"{stack.name} reads remote state {sorted(unknown)} of no earlier stack"
     return found
-
-
-def consumed(outdir: Path) -> set[str]:
-    """Names of the stacks some other stack reads (the producers the harness applies)."""
-    return {producer.name for stack in stack_order() for producer in producers_of(outdir, stack)}

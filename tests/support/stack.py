@@ -180,22 +180,3 @@ def empty_bucket(moto: MotoServer, env: Environment, bucket: str) -> None:
     if objects:
         result = s3.delete_objects(Bucket=bucket, Delete={"Objects": objects})
         assert not result.get("Errors"), result["Errors"][:3]
-
-
-def destroy_buckets(
-    work: Path, moto: MotoServer, env: Environment, tf_env: dict[str, str], *targets: str
-) -> None:
-    """Destroy what a storage work folder applied (``targets``), as an operator tearing down dev would.
-
-    Terraform never deletes a bucket that holds objects (no force_destroy anywhere), and the access-log bucket has
-    received moto's server access logs: stop the logging, empty the log bucket, then destroy the rest. moto
-    enforces the TLS-only bucket policy and is reached over plain HTTP, so that policy goes first too. Asserts
-    that nothing managed is left."""
-    first = [
-        "-target=module.buckets.aws_s3_bucket_logging.this",
-        "-target=module.buckets.aws_s3_bucket_policy.access_logs",
-    ]
-    terraform([*DESTROY, *first], work, tf_env, timeout=PLAN_TIMEOUT_S)
-    empty_bucket(moto, env, f"{env.namespace}-{env.name}-storage-{env.account_id}-access-logs")
-    terraform([*DESTROY, *targets], work, tf_env, timeout=PLAN_TIMEOUT_S)
-    assert managed(work) == []

@@ -1,19 +1,18 @@
 """The keys moved into modules/kms-key keep their state: a state written by the previous release plans as moves only.
 
-Real terraform against a moto server on 127.0.0.1 (issue 8, "One KMS key module"). The dev network (the session's
-shared producer, tests/support/producers.py), the dev buckets and the FSx key are applied with today's code; each
-key and alias is then moved back to the address the previous release wrote (`terraform state mv`), as an existing
+Real terraform against a moto server on 127.0.0.1 (issue 8, "One KMS key module"). The dev network, the dev
+buckets and the FSx key are applied with today's code; each key and alias is then moved back to the address the previous release wrote (`terraform state mv`), as an existing
 deployment's state would hold it. The next plan must show only moves for them (no create, delete or replace) —
 which the `moved` blocks inside network, fsx-lustre and s3-buckets provide; without them terraform plans a new key
 and destroys the old one (and, for FSx, the key ARN would change, which replaces the file system).
 
-The network's state is moved on a copy (the shared producer's own state stays as terraform wrote it); the storage
-resources this test applies are its own and are destroyed at its end, so the shared server is left as found.
+The dev network and the dev buckets and FSx key are the ones the session applied once (tests/support/producers.py);
+the keys are moved back on copies of their states, so the applied states stay as terraform wrote them and nothing
+on the shared server changes (the plans only read).
 """
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +21,7 @@ import pytest
 from llm_infra.config import Environment
 from tests.support.producers import Producers
 from tests.support.stack import (
-    APPLY,
-    PLAN_TIMEOUT_S,
     assert_empty_but_for_moto_gaps,
-    destroy_buckets,
     plan_json,
     prepare,
 )
@@ -79,9 +75,10 @@ def test_keys_from_the_previous_release_are_moved_not_replaced(
 ) -> None:
     env = environments["dev"]
     moto = producers.moto
-    # The applied dev network's configuration and a copy of its state (the state mv must not touch the producer's).
+    # Each stack's configuration with a copy of the state the session applied (the dev network in full, storage
+    # as far as moto holds it: the buckets and the FSx key); the copies are rewritten, the applied states are not.
     network = prepare(variant_outdir / "stacks" / "dev-network", tmp_path / "network", moto, env, tf_env)
-    shutil.copyfile(producers.state_path("dev-network"), network / "terraform.tfstate")
+    producers.copy_state("dev-network", network)
     _move_back(network, tf_env, NETWORK_MOVES)
     _code, plan = plan_json(network, tf_env)
     _assert_only_moves(plan, NETWORK_MOVES)
@@ -94,15 +91,10 @@ def test_keys_from_the_previous_release_are_moved_not_replaced(
         tf_env,
         remote_states=producers.remote_states("dev-storage"),
     )
-    # moto's FSx has no Lifecycle (terraform's waiter never finishes): the buckets and the FSx key are applied.
+    producers.copy_state("dev-storage", storage)
+    _move_back(storage, tf_env, STORAGE_MOVES)
+    # Terraform asks that a targeted plan also targets the old addresses of the moved instances.
     target = ["-target=module.buckets", "-target=module.fsx.module.kms"]
-    terraform([*APPLY, *target], storage, tf_env, timeout=PLAN_TIMEOUT_S)
-    try:
-        _move_back(storage, tf_env, STORAGE_MOVES)
-        # Terraform asks that a targeted plan also targets the old addresses of the moved instances.
-        old_targets = [f"-target={old.removesuffix('[0]')}" for old in STORAGE_MOVES.values()]
-        _code, plan = plan_json(storage, tf_env, *target, *old_targets)
-        _assert_only_moves(plan, STORAGE_MOVES)
-    finally:
-        # the moved blocks carry the old addresses back, so the destroy finds everything this test applied
-        destroy_buckets(storage, moto, env, tf_env, *target)
+    old_targets = [f"-target={old.removesuffix('[0]')}" for old in STORAGE_MOVES.values()]
+    _code, plan = plan_json(storage, tf_env, *target, *old_targets)
+    _assert_only_moves(plan, STORAGE_MOVES)

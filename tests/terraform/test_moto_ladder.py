@@ -24,16 +24,7 @@ from llm_infra.config.environment import storage_bucket_prefix
 from tests.support.checkov import checkov_binary, run_checkov
 from tests.support.layers import StackEntry, stack_order
 from tests.support.producers import Producers
-from tests.support.stack import (
-    APPLY,
-    PLAN_TIMEOUT_S,
-    assert_empty_but_for_moto_gaps,
-    destroy_buckets,
-    of_type,
-    plan_json,
-    prepare,
-)
-from tests.support.terraform import terraform
+from tests.support.stack import assert_empty_but_for_moto_gaps, of_type, plan_json, prepare
 
 pytestmark = [pytest.mark.terraform, pytest.mark.moto]
 
@@ -204,30 +195,11 @@ def _assert_bucket_key_lets_fsx_in(plan: dict[str, Any], env: Environment) -> No
     }
 
 
-def test_dev_apply_replan_empty_destroy(
-    variant_outdir: Path,
-    producers: Producers,
-    environments: dict[str, Environment],
-    tf_env: dict[str, str],
-    tmp_path: Path,
-) -> None:
-    """Rung 6: what moto can hold is applied for dev; a second plan must be empty; destroy must succeed (the
-    storage buckets here; the network, a shared producer, when the session ends - see the producers fixture)."""
-    network = producers.work("dev-network")
-    _code, plan = plan_json(network, tf_env)
-    assert_empty_but_for_moto_gaps(plan)
-    env = environments["dev"]
-    storage = prepare(
-        variant_outdir / "stacks" / "dev-storage",
-        tmp_path / "storage",
-        producers.moto,
-        env,
-        tf_env,
-        remote_states=producers.remote_states("dev-storage"),
-    )
-    # moto's FSx has no Lifecycle, so terraform's FSx waiter never finishes: apply the buckets and their keys.
-    target = ["-target=module.buckets"]
-    terraform([*APPLY, *target], storage, tf_env, timeout=PLAN_TIMEOUT_S)
-    _code, plan = plan_json(storage, tf_env, *target)
-    assert_empty_but_for_moto_gaps(plan)
-    destroy_buckets(storage, producers.moto, env, tf_env, *target)
+def test_dev_apply_replan_empty_destroy(producers: Producers, tf_env: dict[str, str]) -> None:
+    """Rung 6: what moto can hold is applied for dev (the session's applied stacks: the network, and storage but
+    for the file system); a second plan of each must be empty; destroying them, when the session ends, must
+    succeed (the ``producers`` fixture asserts it)."""
+    for stack in [s for s in STACKS if s.environment == "dev"]:
+        work = producers.work(stack.name)
+        _code, plan = plan_json(work, tf_env, *producers.targets(stack.name))
+        assert_empty_but_for_moto_gaps(plan)

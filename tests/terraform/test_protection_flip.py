@@ -3,9 +3,10 @@
 Real terraform against a moto server on 127.0.0.1. The dev environment (minus placement groups, which moto
 lacks) is synthesized twice, unprotected and protected; each flip plans one synthesis against the state the
 other one left. The storage stacks read the dev network the session applied once to the shared moto server
-(tests/support/producers.py). Buckets are applied and flipped both ways. moto's FSx has no ``Lifecycle``, so
+(tests/support/producers.py). The applied buckets are flipped both ways. moto's FSx has no ``Lifecycle``, so
 terraform cannot create a file system there: one is created with boto3 and adopted (tests/support/fsx.py), and the
-flip is proven at plan level. Each test destroys what it applied, so the shared server is left as found.
+flip is proven at plan level. Both work on copies of the applied dev storage state (buckets, the FSx key and log
+group); the FSx test deletes the file system it made, so the shared server is left as found.
 """
 
 from __future__ import annotations
@@ -30,11 +31,7 @@ from tests.support.fsx import (
 )
 from tests.support.producers import Producers
 from tests.support.stack import (
-    APPLY,
-    DESTROY,
     assert_empty_but_for_moto_gaps,
-    destroy_buckets,
-    managed,
     plan_json,
     prepare,
     synth_moto_variant,
@@ -113,29 +110,26 @@ def test_bucket_protection_flips_both_ways_without_destroying(
         protect: _storage(synthesized, protect, tmp_path / f"protect-{protect}", producers, dev, tf_env)
         for protect in (False, True)
     }
-    terraform([*APPLY, target], works[False], tf_env, timeout=PLAN_TIMEOUT_S)
-    latest = works[False]  # the work folder whose state holds the applied buckets (destroyed from there)
-    try:
-        applied = _ids(works[False])
-        assert {a for a in applied if ".aws_s3_bucket.this[" in a} == set(_bucket_moves(dev, True))
+    # the buckets the session applied, unprotected (dev's setting); flipped on a copy of their state, so the
+    # applied state stays as terraform wrote it (the flips move state only)
+    producers.copy_state("dev-storage", works[False])
+    applied = _ids(works[False])
+    assert {a for a in applied if ".aws_s3_bucket.this[" in a} == set(_bucket_moves(dev, True))
 
-        previous = works[False]
-        for protect in (True, False):
-            work = works[protect]
-            _use_state(previous, work)
-            _code, plan = plan_json(work, tf_env, target)
-            assert destructive(plan) == [], f"prevent_destroy -> {protect}"
-            assert moves(plan) == _bucket_moves(dev, protect)
-            assert_empty_but_for_moto_gaps(plan)  # moves only (plus moto's documented read-back gaps)
-            terraform(["apply", "-input=false", "-no-color", "tfplan"], work, tf_env, timeout=PLAN_TIMEOUT_S)
-            latest = work
-            now = _ids(work)
-            expected = _bucket_moves(dev, protect)
-            # the very same buckets, at their new addresses; nothing else changed identity
-            assert {expected.get(address, address): id_ for address, id_ in applied.items()} == now
-            applied, previous = now, work
-    finally:
-        destroy_buckets(latest, producers.moto, dev, tf_env, target)
+    previous = works[False]
+    for protect in (True, False):
+        work = works[protect]
+        _use_state(previous, work)
+        _code, plan = plan_json(work, tf_env, target)
+        assert destructive(plan) == [], f"prevent_destroy -> {protect}"
+        assert moves(plan) == _bucket_moves(dev, protect)
+        assert_empty_but_for_moto_gaps(plan)  # moves only (plus moto's documented read-back gaps)
+        terraform(["apply", "-input=false", "-no-color", "tfplan"], work, tf_env, timeout=PLAN_TIMEOUT_S)
+        now = _ids(work)
+        expected = _bucket_moves(dev, protect)
+        # the very same buckets, at their new addresses; nothing else changed identity
+        assert {expected.get(address, address): id_ for address, id_ in applied.items()} == now
+        applied, previous = now, work
 
 
 def _fsx_change(plan: dict[str, Any]) -> dict[str, Any]:
@@ -154,12 +148,14 @@ def test_fsx_protection_flips_both_ways_as_a_move_at_plan_level(
         protect: _storage(synthesized, protect, tmp_path / f"protect-{protect}", producers, dev, tf_env)
         for protect in (False, True)
     }
-    # the file system's key and log group as terraform makes them; then the file system exactly as planned
-    prerequisites = [
-        "-target=module.fsx.module.kms",
-        "-target=module.fsx.aws_cloudwatch_log_group.this",
-    ]
-    terraform([*APPLY, *prerequisites], works[False], tf_env)
+    # the file system's key and log group as the session applied them (a copy of the state without the buckets);
+    # then the file system exactly as planned, made with boto3 and deleted at the end
+    producers.copy_state("dev-storage", works[False])
+    terraform(["state", "rm", "-no-color", "module.buckets"], works[False], tf_env)
+    assert {a.split(".aws_")[0] for a in instances(works[False])} == {
+        "module.fsx.module.kms[0]",
+        "module.fsx",
+    }
     shutil.copyfile(works[False] / "terraform.tfstate", tmp_path / "prerequisites.tfstate")
     fsx = client_in_account(producers.moto, dev.account_id, dev.region, "fsx")
     file_system = None
@@ -169,12 +165,8 @@ def test_fsx_protection_flips_both_ways_as_a_move_at_plan_level(
         file_system = create_as_planned(fsx, values)
         _flip_both_ways(works, tmp_path / "prerequisites.tfstate", file_system, values, tf_env)
     finally:
-        # leave the shared server as found: the file system this test made, then its key and log group
-        if file_system is not None:
+        if file_system is not None:  # leave the shared server as found
             fsx.delete_file_system(FileSystemId=file_system)
-        shutil.copyfile(tmp_path / "prerequisites.tfstate", works[False] / "terraform.tfstate")
-        terraform([*DESTROY, *prerequisites], works[False], tf_env, timeout=PLAN_TIMEOUT_S)
-        assert managed(works[False]) == []
 
 
 def _flip_both_ways(
