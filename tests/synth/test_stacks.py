@@ -14,6 +14,7 @@ from llm_infra.config import Environment, environment_files, load_environments
 from llm_infra.config.efa import max_efa_interfaces
 from llm_infra.config.loader import defaults_file_for
 from llm_infra.paths import ENVIRONMENTS_DIR, PROJECT_ROOT
+from tests.support.layers import remote_state_name
 
 Stacks = dict[str, dict[str, Any]]
 
@@ -98,7 +99,7 @@ def test_storage_reads_network_through_remote_state(
     for name, env in environments.items():
         assert env.storage is not None
         storage = stacks[f"{name}-storage"]
-        remote = storage["data"]["terraform_remote_state"][f"cross-stack-reference-input-{name}-network"]
+        remote = storage["data"]["terraform_remote_state"][remote_state_name(name, "network")]
         network_backend = dict(stacks[f"{name}-network"]["terraform"]["backend"]["s3"])
         network_backend.pop("assume_role", None)
         remote_config = dict(remote["config"])
