@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,58 +14,10 @@ from llm_infra.ops.bootstrap import bootstrap
 from llm_infra.ops.cli import load_environment
 from llm_infra.ops.session import open_session
 from llm_infra.ops.state_rules import LIFECYCLE_RULE_ID, TLS_STATEMENT_SID
-from llm_infra.paths import ENVIRONMENTS_DIR, PROJECT_ROOT
 from tests.support.moto import MotoServer
+from tests.support.ops import ACCOUNT, ALIAS, BUCKET, account_session, environment_dir, run_script
 
 pytestmark = pytest.mark.moto
-
-ACCOUNT = "111111111111"
-ROLE = f"arn:aws:iam::{ACCOUNT}:role/moto-test"
-BUCKET = "llm-infra-tfstate-111111111111-us-west-2"
-ALIAS = "alias/llm-infra-tfstate"
-SCRIPT_TIMEOUT_S = 60
-
-
-def environment_dir(tmp_path: Path, *, role: bool = True, replace: dict[str, str] | None = None) -> Path:
-    """A copy of the shipped dev environment; with ``role`` it assumes a role in its account (moto answers as
-    that account for assumed-role credentials)."""
-    directory = tmp_path / "environments"
-    directory.mkdir(exist_ok=True)
-    shutil.copy(ENVIRONMENTS_DIR / "_defaults.toml", directory / "_defaults.toml")
-    text = (ENVIRONMENTS_DIR / "dev.toml").read_text(encoding="utf-8")
-    edits = dict(replace or {})
-    if role:
-        edits[f'account_id = "{ACCOUNT}"'] = f'account_id = "{ACCOUNT}"\nrole_arn = "{ROLE}"'
-    for old, new in edits.items():
-        assert old in text, f"test bug: {old!r} not in environments/dev.toml"
-        text = text.replace(old, new)
-    (directory / "dev.toml").write_text(text, encoding="utf-8")
-    return directory
-
-
-def account_session() -> boto3.Session:
-    """boto3 acting in the environment's account (test setup and assertions)."""
-    credentials = boto3.client("sts").assume_role(RoleArn=ROLE, RoleSessionName="test-setup")["Credentials"]
-    return boto3.Session(
-        aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials["SessionToken"],
-        region_name="us-west-2",
-    )
-
-
-def run_script(
-    name: str, *arguments: str, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, f"scripts/{name}", *arguments],
-        cwd=PROJECT_ROOT,
-        env=env if env is not None else dict(os.environ),
-        capture_output=True,
-        text=True,
-        timeout=SCRIPT_TIMEOUT_S,
-        check=False,
-    )
 
 
 @pytest.fixture

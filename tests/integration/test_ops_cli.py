@@ -9,8 +9,8 @@ import pytest
 
 from llm_infra.ops.cli import load_environment
 from llm_infra.ops.session import open_session
-from tests.integration.test_ops_bootstrap import ACCOUNT, environment_dir, run_script
 from tests.support.moto import MotoServer, free_port
+from tests.support.ops import ACCOUNT, environment_dir, run_script
 
 SCRIPTS = ("bootstrap_state.py", "preflight.py", "smoke.py", "drift.py")
 AWS_TOOLS = ("bootstrap_state.py", "preflight.py", "smoke.py")

@@ -17,21 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from llm_infra.paths import ENVIRONMENTS_DIR, PROJECT_ROOT
-from tests.integration.test_ops_bootstrap import ACCOUNT, ROLE
+from tests.support.aws import client_in_account
 from tests.support.moto import MotoServer
-from tests.support.terraform import (
-    cli_config,
-    find_mirror,
-    moto_provider,
-    terraform,
-    terraform_binary,
-    terraform_env,
-    write_moto_override,
-)
+from tests.support.ops import ACCOUNT, accept_moto_rule_descriptions, moto_environment_text, moto_tf_env
+from tests.support.terraform import moto_provider, terraform, terraform_env, write_moto_override
 
 pytestmark = [pytest.mark.moto, pytest.mark.terraform]
 
@@ -42,35 +34,6 @@ DRIFT_TIMEOUT_S = 600
 VPC = "module.network.aws_vpc.this[0]"
 EFA_SG = "module.network.aws_security_group.efa"
 EFA_SELF_INGRESS = "module.network.aws_vpc_security_group_ingress_rule.efa_self_all"
-
-# moto 5.2.5 has no placement groups; the storage layer is not part of this test.
-MOTO_EDITS = {
-    '[network.placement_groups.train]\nstrategy = "cluster"\n': "",
-    'placement_group = "train"\n': "",
-    "[storage]\n": "[storage]\nenabled = false\n",
-}
-RULE_TYPES = ("aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule")
-
-
-def moto_tf_env(directory: Path) -> dict[str, str]:
-    if terraform_binary() is None:
-        pytest.skip("terraform is not on PATH")
-    mirror = find_mirror()
-    if mirror is None:
-        pytest.skip("no local hashicorp/aws provider mirror (set LLM_INFRA_TF_MIRROR)")
-    return terraform_env(cli_config(directory, mirror))
-
-
-def moto_environment_text(*, role: bool = False) -> str:
-    """environments/dev.toml without what moto cannot hold; with ``role``, assuming a role in its account."""
-    text = (ENVIRONMENTS_DIR / "dev.toml").read_text(encoding="utf-8")
-    edits = dict(MOTO_EDITS)
-    if role:
-        edits[f'account_id = "{ACCOUNT}"'] = f'account_id = "{ACCOUNT}"\nrole_arn = "{ROLE}"'
-    for old, new in edits.items():
-        assert old in text, f"test bug: {old!r} not in environments/dev.toml"
-        text = text.replace(old, new)
-    return text
 
 
 def synthesize(tmp_path: Path) -> Path:
@@ -96,42 +59,6 @@ def synthesize(tmp_path: Path) -> Path:
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (outdir / "stacks").iterdir()) == [STACK]
     return outdir
-
-
-def accept_moto_rule_descriptions(stack_dir: Path, env: dict[str, str]) -> list[str]:
-    """Emulator-only step: moto 5.2.5 reads security-group rules that reference a group or prefix list back
-    without their description (its SecurityGroupRule.description reads only the CIDR range's); AWS returns it.
-    Find exactly those rules in a refresh-only plan, check that the description is all that differs, and write
-    ``description = null`` for them alone into the state (``state pull`` / ``state push``, so it works with any
-    backend). Nothing else is accepted: a refresh-only apply, even targeted, would also record what the refresh
-    read for the rules' dependencies. Returns the rules' addresses."""
-    plan_file = stack_dir / "moto-gaps.tfplan"
-    common = ["-input=false", "-no-color", "-lock=false"]
-    terraform(
-        ["plan", "-refresh-only", *common, f"-out={plan_file}"], stack_dir, env, timeout=APPLY_TIMEOUT_S
-    )
-    shown = json.loads(terraform(["show", "-json", str(plan_file)], stack_dir, env).stdout)
-    plan_file.unlink()
-    gaps: dict[str, str] = {}  # rule id -> address
-    for entry in shown.get("resource_drift", []):
-        before, after = entry["change"]["before"] or {}, entry["change"]["after"] or {}
-        changed = {key for key in set(before) | set(after) if before.get(key) != after.get(key)}
-        referencing = before.get("referenced_security_group_id") or before.get("prefix_list_id")
-        if entry["type"] in RULE_TYPES and changed == {"description"} and after["description"] is None:
-            assert referencing, f"moto dropped the description of a CIDR rule: {entry['address']}"
-            gaps[before["id"]] = entry["address"]
-    if gaps:
-        state = json.loads(terraform(["state", "pull"], stack_dir, env).stdout)
-        for resource in state["resources"]:
-            for instance in resource["instances"]:
-                if instance["attributes"].get("id") in gaps:
-                    instance["attributes"]["description"] = None
-        state["serial"] += 1
-        pushed = stack_dir / "moto-gaps.tfstate"
-        pushed.write_text(json.dumps(state), encoding="utf-8")
-        terraform(["state", "push", str(pushed)], stack_dir, env)
-        pushed.unlink()
-    return sorted(gaps.values())
 
 
 def drift(outdir: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -173,20 +100,6 @@ class Applied:
     moto_gaps: tuple[str, ...]
 
 
-def ec2_in_account(moto: MotoServer) -> Any:
-    keys = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "region_name": "us-west-2"}
-    sts = boto3.client("sts", endpoint_url=moto.endpoint, **keys)
-    credentials = sts.assume_role(RoleArn=ROLE, RoleSessionName="test-setup")["Credentials"]
-    return boto3.client(
-        "ec2",
-        endpoint_url=moto.endpoint,
-        region_name="us-west-2",
-        aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials["SessionToken"],
-    )
-
-
 @pytest.fixture(scope="module")
 def applied(moto: MotoServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Applied]:
     """The dev network applied once to a fresh moto (no `apply -refresh-only` afterwards), for this module."""
@@ -206,7 +119,13 @@ def applied(moto: MotoServer, tmp_path_factory: pytest.TempPathFactory) -> Itera
         ["apply", "-auto-approve", "-input=false", "-no-color"], stack_dir, env, timeout=APPLY_TIMEOUT_S
     )
     gaps = accept_moto_rule_descriptions(stack_dir, env)
-    yield Applied(outdir, stack_dir, env, ec2_in_account(moto), tuple(gaps))
+    yield Applied(
+        outdir,
+        stack_dir,
+        env,
+        client_in_account(moto, ACCOUNT, "us-west-2", "ec2", "test-setup"),
+        tuple(gaps),
+    )
     moto.reset()
 
 

@@ -12,8 +12,8 @@ import pytest
 from llm_infra.ops.bootstrap import bootstrap
 from llm_infra.ops.cli import load_environment
 from llm_infra.ops.session import open_session
-from tests.integration.test_ops_bootstrap import ACCOUNT, BUCKET, account_session, environment_dir, run_script
 from tests.support.moto import MotoServer
+from tests.support.ops import ACCOUNT, BUCKET, account_session, environment_dir, run_script
 
 pytestmark = pytest.mark.moto
 

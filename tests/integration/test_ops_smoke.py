@@ -9,8 +9,8 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.integration.test_ops_bootstrap import account_session, environment_dir, run_script
 from tests.support.moto import MotoServer
+from tests.support.ops import account_session, environment_dir, run_script
 
 pytestmark = pytest.mark.moto
 

@@ -17,13 +17,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from llm_infra.paths import ENVIRONMENTS_DIR, PROJECT_ROOT
-from tests.integration.test_ops_bootstrap import BUCKET, ROLE
-from tests.integration.test_ops_drift import accept_moto_rule_descriptions, moto_environment_text, moto_tf_env
+from tests.support.aws import client_in_account
 from tests.support.moto import MotoServer
+from tests.support.ops import (
+    ACCOUNT,
+    BUCKET,
+    accept_moto_rule_descriptions,
+    moto_environment_text,
+    moto_tf_env,
+)
 
 pytestmark = [pytest.mark.moto, pytest.mark.terraform]
 
@@ -36,17 +41,7 @@ KMS_ALIAS_ARN = "arn:aws:kms:us-west-2:111111111111:alias/llm-infra-tfstate"  # 
 
 def in_account(moto: MotoServer, service: str) -> Any:
     """A boto3 client acting in the environment's account (test assertions and the emulator-only steps)."""
-    keys = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "region_name": "us-west-2"}
-    sts = boto3.client("sts", endpoint_url=moto.endpoint, **keys)
-    credentials = sts.assume_role(RoleArn=ROLE, RoleSessionName="emulator-only")["Credentials"]
-    return boto3.client(
-        service,
-        endpoint_url=moto.endpoint,
-        region_name="us-west-2",
-        aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials["SessionToken"],
-    )
+    return client_in_account(moto, ACCOUNT, "us-west-2", service, "emulator-only")
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """Adopting an FSx for Lustre file system into a terraform state on moto, for plan-level tests.
 
 moto 5.2.5's FSx answers without ``Lifecycle``, so terraform's create waiter never ends there. A test creates the
-file system with boto3, exactly as a plan describes it, imports it, and plans. Also: reading a local state.
+file system with boto3, exactly as a plan describes it (``create_as_planned``), adopts it (``adopt``: import), and
+plans. Also: reading a local state.
 """
 
 from __future__ import annotations
@@ -10,9 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-import boto3
-
-from tests.support.moto import MotoServer
+from tests.support.terraform import terraform
 
 # What moto 5.2.5's DescribeFileSystems does not return although CreateFileSystem accepted it. The provider reads
 # the empty value back, and file_system_type_version forces replacement, so an adopted file system would always
@@ -22,23 +21,6 @@ MOTO_FSX_NOT_READ_BACK = ("file_system_type_version",)
 # Attributes no import can read - skip_final_backup is only sent on delete, timeouts are configuration of the
 # provider - so the first plan after any import, against AWS too, sets them in place.
 NOT_IMPORTED = frozenset({"skip_final_backup", "timeouts"})
-
-
-def client(moto: MotoServer, account_id: str, region: str, service: str) -> Any:
-    """A boto3 client acting in ``account_id`` (moto maps credentials of an assumed role to its account)."""
-    endpoint = {"endpoint_url": moto.endpoint, "region_name": region}
-    keys = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
-    role = f"arn:aws:iam::{account_id}:role/moto-test"
-    credentials = boto3.client("sts", **endpoint, **keys).assume_role(RoleArn=role, RoleSessionName="test")[
-        "Credentials"
-    ]
-    return boto3.client(
-        service,
-        **endpoint,
-        aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials["SessionToken"],
-    )
 
 
 def instances(work: Path) -> dict[str, dict[str, Any]]:
@@ -108,6 +90,16 @@ def create_as_planned(fsx: Any, values: dict[str, Any]) -> str:
         Tags=[{"Key": k, "Value": v} for k, v in sorted(values["tags_all"].items())],
     )
     return str(created["FileSystem"]["FileSystemId"])
+
+
+def adopt(
+    work: Path, address: str, file_system_id: str, values: dict[str, Any], tf_env: dict[str, str]
+) -> None:
+    """Import the file system ``create_as_planned`` made into ``work``'s state at ``address`` (what the provider
+    reads back), then give it what moto does not read back (patch_moto_gaps). The one path for every test that
+    needs an FSx file system in a state on moto; plan such a state with ``-refresh=false``."""
+    terraform(["import", "-input=false", "-no-color", address, file_system_id], work, tf_env)
+    patch_moto_gaps(work, address, values)
 
 
 def patch_moto_gaps(work: Path, address: str, values: dict[str, Any]) -> None:

@@ -1,12 +1,18 @@
-"""terraform with the local provider mirror; skips with a visible reason only where the tools are absent."""
+"""terraform with the local provider mirror (skips with a visible reason only where the tools are absent), and the
+session's shared moto server with the producer stacks applied to it once (tests/support/producers.py)."""
 
 from __future__ import annotations
 
-import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from llm_infra.config import Environment
+from tests.support.layers import shipped_environments
+from tests.support.moto import MotoServer, moto_server
+from tests.support.producers import Producers
+from tests.support.stack import synth_moto_variant
 from tests.support.terraform import cli_config, find_mirror, terraform_binary, terraform_env
 
 
@@ -22,14 +28,40 @@ def tf_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return terraform_env(cli_config(directory, mirror), {"TF_DATA_DIR": ".terraform"})
 
 
-def copy_tree(source: Path, target: Path) -> Path:
-    """Work on a copy: terraform writes .terraform/ and state, which must never land in the repo or cdktf.out.
+@pytest.fixture(scope="session")
+def environments() -> dict[str, Environment]:
+    """name -> the validated shipped environment."""
+    return shipped_environments()
 
-    A synthesized stack keeps its ``.terraform.lock.hcl`` (the committed lock copied in at synth), so every
-    ``terraform init`` of a stack installs the locked provider version; a module folder's local lock is dropped
-    (reusable modules commit none)."""
-    ignored = [".terraform", "*.tfstate*"]
-    if not (source / "cdk.tf.json").is_file():
-        ignored.append(".terraform.lock.hcl")
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns(*ignored))
-    return target
+
+@pytest.fixture(scope="session")
+def shared_moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer]:
+    """The moto server the producers are applied to. Never reset (the session ``moto`` fixture is, by the ops
+    tests): consumers read the producers' resources and clean up what they apply themselves."""
+    with moto_server(tmp_path_factory.mktemp("shared-moto")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def variant_outdir(environments: dict[str, Environment], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped environments minus what moto lacks (placement groups), synthesized once like `make synth`."""
+    return synth_moto_variant(tmp_path_factory.mktemp("moto-envs"), sorted(environments))
+
+
+@pytest.fixture(scope="session")
+def producers(
+    variant_outdir: Path,
+    shared_moto: MotoServer,
+    environments: dict[str, Environment],
+    tf_env: dict[str, str],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Producers]:
+    """Producer stacks of the moto variant, each applied to ``shared_moto`` on first use. At the end of the session
+    dev's are destroyed, which must succeed (rung 6: what moto can hold is applied for dev, and destroyed; the
+    other environments' producers were never destroyed with an assertion and die with the server)."""
+    applied = Producers(
+        shared_moto, variant_outdir, environments, tf_env, tmp_path_factory.mktemp("producers")
+    )
+    yield applied
+    left = applied.destroy("dev")
+    assert left == [], "producer destroy failed:\n" + "\n".join(left)

@@ -19,19 +19,19 @@ import hcl2
 import pytest
 
 from llm_infra.paths import MODULES_DIR
+from tests.support.aws import client_in_account
 from tests.support.fsx import (
     NOT_IMPORTED,
+    adopt,
     changed,
-    client,
     create_as_planned,
     destructive,
     moves,
-    patch_moto_gaps,
     planned_file_system,
 )
 from tests.support.moto import MotoServer, moto_server
+from tests.support.stack import PLAN_TIMEOUT_S, assert_empty_but_for_moto_gaps, plan_json
 from tests.support.terraform import moto_provider, terraform, write_moto_override
-from tests.terraform.test_moto_ladder import PLAN_TIMEOUT_S, _assert_empty_but_for_moto_gaps, _plan_json
 
 pytestmark = [pytest.mark.terraform, pytest.mark.moto]
 
@@ -66,6 +66,8 @@ def _pairs(snippet: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def readme_moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer]:
+    """Its own server: these plain roots use neither the environments nor their producers (the FSx test makes its
+    subnet with boto3), and what they apply dies with the server."""
     with moto_server(tmp_path_factory.mktemp("readme-moto")) as server:
         yield server
 
@@ -146,17 +148,17 @@ def test_s3_buckets_readme_moved_blocks_flip_a_plain_root_both_ways(
 
     # without the README's blocks the flip replaces every bucket: what the blocks are for
     _set_module(root, "s3_buckets", prevent_destroy=True)
-    _code, plan = _plan_json(root, tf_env)
+    _code, plan = plan_json(root, tf_env)
     deleted = {entry.split(" ")[0] for entry in destructive(plan)}
     assert set(_pairs(snippets[("s3_buckets", "protect")])) <= deleted  # 3 buckets + 3 replicas, and more
 
     for protect, direction in ((True, "protect"), (False, "unprotect")):
         _set_module(root, "s3_buckets", prevent_destroy=protect)
         _use_snippet(root, snippets[("s3_buckets", direction)])
-        _code, plan = _plan_json(root, tf_env)
+        _code, plan = plan_json(root, tf_env)
         assert destructive(plan) == [], direction
         assert moves(plan) == _pairs(snippets[("s3_buckets", direction)])
-        _assert_empty_but_for_moto_gaps(_without_replication_readback_gap(plan))
+        assert_empty_but_for_moto_gaps(_without_replication_readback_gap(plan))
         terraform(["apply", "-input=false", "-no-color", "tfplan"], root, tf_env, timeout=PLAN_TIMEOUT_S)
 
 
@@ -166,7 +168,7 @@ FSX_PROVIDER = '\nprovider "aws" {\n  region = "us-west-2"\n}\n'
 
 def _fsx_network(moto: MotoServer) -> tuple[str, str]:
     """A subnet and a security group for the file system, made with boto3 (no network module needed)."""
-    ec2 = client(moto, ACCOUNT, "us-west-2", "ec2")
+    ec2 = client_in_account(moto, ACCOUNT, "us-west-2", "ec2")
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24", AvailabilityZone="us-west-2a")["Subnet"]
     group = ec2.create_security_group(VpcId=vpc, GroupName="lustre", Description="Lustre clients")["GroupId"]
@@ -189,9 +191,9 @@ def test_fsx_lustre_readme_moved_blocks_flip_a_plain_root_both_ways(
     ]
     terraform(["apply", "-input=false", "-no-color", "-auto-approve", *prerequisites], root, tf_env)
     shutil.copyfile(root / "terraform.tfstate", tmp_path / "prerequisites.tfstate")
-    _code, plan = _plan_json(root, tf_env)
+    _code, plan = plan_json(root, tf_env)
     values = planned_file_system(plan)
-    file_system = create_as_planned(client(readme_moto, ACCOUNT, "us-west-2", "fsx"), values)
+    file_system = create_as_planned(client_in_account(readme_moto, ACCOUNT, "us-west-2", "fsx"), values)
 
     for protect, direction in ((True, "protect"), (False, "unprotect")):
         (source, target), *_ = _pairs(snippets[("fsx_lustre", direction)]).items()
@@ -199,16 +201,15 @@ def test_fsx_lustre_readme_moved_blocks_flip_a_plain_root_both_ways(
         shutil.copyfile(tmp_path / "prerequisites.tfstate", root / "terraform.tfstate")
         _use_snippet(root, None)
         _set_module(root, "fsx_lustre", prevent_destroy=not protect, **placement)
-        terraform(["import", "-input=false", "-no-color", source, file_system], root, tf_env)
-        patch_moto_gaps(root, source, values)
-        _code, plan = _plan_json(root, tf_env, "-refresh=false")
+        adopt(root, source, file_system, values, tf_env)
+        _code, plan = plan_json(root, tf_env, "-refresh=false")
         (baseline,) = [c for c in plan["resource_changes"] if c["type"] == "aws_fsx_lustre_file_system"]
         assert baseline["address"] == source and changed(baseline) <= NOT_IMPORTED
         assert destructive(plan) == []
         # flip with the README's block: moved, nothing else
         _set_module(root, "fsx_lustre", prevent_destroy=protect, **placement)
         _use_snippet(root, snippets[("fsx_lustre", direction)])
-        _code, plan = _plan_json(root, tf_env, "-refresh=false")
+        _code, plan = plan_json(root, tf_env, "-refresh=false")
         assert destructive(plan) == [], direction
         assert moves(plan) == {source: target}
         (change,) = [c for c in plan["resource_changes"] if c["type"] == "aws_fsx_lustre_file_system"]
@@ -217,7 +218,7 @@ def test_fsx_lustre_readme_moved_blocks_flip_a_plain_root_both_ways(
         # and without it, the flip would replace the file system (unprotecting: the plan fails on prevent_destroy)
         _use_snippet(root, None)
         if protect:
-            _code, plan = _plan_json(root, tf_env, "-refresh=false")
+            _code, plan = plan_json(root, tf_env, "-refresh=false")
             assert any(source in entry for entry in destructive(plan)), destructive(plan)
         else:
             failed = terraform(

@@ -13,8 +13,8 @@ import pytest
 
 from llm_infra.app import LOCKS_DIR
 from llm_infra.paths import PROJECT_ROOT
+from tests.support.stack import copy_tree
 from tests.support.terraform import find_mirror, terraform
-from tests.terraform.conftest import copy_tree
 
 pytestmark = pytest.mark.terraform
 

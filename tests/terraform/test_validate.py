@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from llm_infra.wrappers.base import MODULE_NAMES
+from tests.support.stack import copy_tree
 from tests.support.terraform import terraform
-from tests.terraform.conftest import copy_tree
 
 pytestmark = pytest.mark.terraform
 
