@@ -8,6 +8,9 @@ CHECKOV_PIN   := checkov==3.3.30
 CDKTF_VENV    := .venv-cdktf
 CDKTF_PINS    := cdktf==0.21.0 constructs==10.8.1 jsii==1.142.0 pydantic==2.14.3
 PY            := $(VENV)/bin/python
+# pytest workers for `make test` (pytest-xdist); 1 runs the suite in this process, in file order.
+PYTEST_WORKERS ?= 2
+PYTEST_XDIST   = $(if $(filter 1,$(PYTEST_WORKERS)),-p no:xdist,-n $(PYTEST_WORKERS) --dist loadgroup)
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CHECKPOINT_DISABLE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
@@ -41,7 +44,7 @@ lock: synth
 	done
 
 test: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(CDKTF_VENV)/.installed lint
-	LLM_INFRA_CHECKOV=$(CHECKOV_VENV)/bin/checkov LLM_INFRA_CDKTF_PYTHON=$(CDKTF_VENV)/bin/python $(PY) -m pytest
+	LLM_INFRA_CHECKOV=$(CHECKOV_VENV)/bin/checkov LLM_INFRA_CDKTF_PYTHON=$(CDKTF_VENV)/bin/python $(PY) -m pytest $(PYTEST_XDIST)
 
 unit: $(VENV)/.installed
 	$(PY) -m pytest tests/unit tests/synth

@@ -60,3 +60,14 @@ def stacks(outdir: Path) -> dict[str, dict[str, Any]]:
         path.parent.name: json.loads(path.read_text(encoding="utf-8"))
         for path in sorted((outdir / "stacks").glob("*/cdk.tf.json"))
     }
+
+
+# Tests on the session's shared moto producers (tests/terraform/conftest.py ``producers``) run in one xdist worker:
+# the producers are applied once per worker, and every consumer plans against what its worker applied.
+PRODUCERS_GROUP = "moto-producers"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "producers" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group(PRODUCERS_GROUP))
