@@ -7,7 +7,7 @@ import json
 import re
 from typing import Any, TypeVar
 
-from llm_infra.cdk import Construct, Provider, TerraformOutput, TerraformStack, s3_backend
+from llm_infra.cdk import Construct, Provider, TerraformStack, s3_backend
 from llm_infra.config import Environment
 from llm_infra.label import Label
 from llm_infra.layers.outputs import (
@@ -94,16 +94,22 @@ class LayerStack(TerraformStack):
             self, construct_id, type_name="aws", source="hashicorp/aws", config=config, alias=alias
         )
 
-    def output(self, name: str, value: Any, description: str) -> None:
-        TerraformOutput(self, name, value=value, description=description)
-
     def emit_outputs(self, outputs: OutputsT) -> OutputsT:
         """One Terraform output per field of the layer's outputs dataclass, named after the field, described.
 
         These names are public API: consumers, plain-Terraform users, ops tools and tests read them.
         """
-        for name, description in output_fields(type(outputs)).items():
-            self.output(name, getattr(outputs, name), description)
+        # One override for all of them, not a TerraformOutput construct each: a construct is a round trip to the
+        # CDK's node process (the largest share of a stack's synth time), and the JSON Terraform reads is the same.
+        # Only the CDK's own metadata (``"//".outputs``, read by `cdktf output`, which this project never runs) is
+        # not written.
+        self.add_override(
+            "output",
+            {
+                name: {"description": description, "value": getattr(outputs, name)}
+                for name, description in output_fields(type(outputs)).items()
+            },
+        )
         self.outputs = outputs
         return outputs
 
