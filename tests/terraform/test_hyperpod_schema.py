@@ -22,6 +22,7 @@ import pytest
 from cfnlint.api import ManualArgs, lint
 
 from llm_infra.layers import LAYERS
+from tests.support.checkov import checkov_binary, run_checkov
 from tests.support.hcl import load_hcl
 from tests.support.layers import shipped_environments
 from tests.support.stack import copy_tree
@@ -265,3 +266,68 @@ def test_module_is_formatted_and_body_terraform_tests_pass(tmp_path: Path, tf_en
     terraform(["init", "-backend=false", "-input=false", "-no-color"], work, tf_env)
     tested = terraform(["test", "-no-color"], work, tf_env)
     assert " 0 failed" in tested.stdout and "passed" in tested.stdout, tested.stdout[-3000:]
+
+
+HYPERPOD_CHECKS = "CKV_LLM_11,CKV_LLM_12,CKV_LLM_13,CKV_LLM_14"
+POLICY_FIXTURES = Path(__file__).parent / "fixtures" / "hyperpod_policies"
+
+
+def hcl_literal(value: Any) -> str:
+    """A JSON value as an HCL literal, so checkov reads the evaluated body (not variables it counts as set)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float, str)):
+        return json.dumps(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(hcl_literal(v) for v in value) + "]"
+    return "{ " + ", ".join(f"{k} = {hcl_literal(v)}" for k, v in value.items()) + " }"
+
+
+@pytest.fixture(scope="module")
+def checkov() -> str:
+    found = checkov_binary()
+    if found is None:
+        pytest.skip("checkov is not installed (make test installs it into .venv-checkov)")
+    return found
+
+
+@pytest.mark.checkov
+def test_custom_checks_pass_on_every_evaluated_environment_body(
+    bodies: dict[str, Any], checkov: str, tmp_path: Path
+) -> None:
+    for env, body in bodies.items():
+        attributes = "\n".join(f"  {k} = {hcl_literal(v)}" for k, v in body.items())
+        (tmp_path / f"{env}.tf").write_text(
+            f'resource "awscc_sagemaker_cluster" "{env}" {{\n{attributes}\n}}\n'
+        )
+    result = run_checkov(checkov, ["-d", str(tmp_path), "--framework", "terraform", "-c", HYPERPOD_CHECKS])
+    assert result.failed == 0, result.failures
+    assert result.passed == 3 * len(bodies)  # CKV_LLM_11-13 per cluster (14 is for roles)
+    inputs = {env: json.loads((FIXTURES / f"{env}.json").read_text(encoding="utf-8")) for env in bodies}
+    if "training" not in {layer.name for layer in LAYERS}:
+        assert all(bodies[env]["node_recovery"] == inputs[env]["node_recovery"] for env in bodies)
+
+
+@pytest.mark.checkov
+def test_custom_checks_fail_each_broken_fixture(checkov: str) -> None:
+    result = run_checkov(
+        checkov, ["-d", str(POLICY_FIXTURES / "bad"), "--framework", "terraform", "-c", HYPERPOD_CHECKS]
+    )
+    failed = sorted((check, address) for check, address, _file in result.failures)
+    assert ("CKV_LLM_11", "awscc_sagemaker_cluster.no_vpc") in failed
+    assert ("CKV_LLM_11", "awscc_sagemaker_cluster.no_security_group") in failed
+    assert ("CKV_LLM_12", "awscc_sagemaker_cluster.slurm_with_customer_key") in failed
+    assert ("CKV_LLM_13", "awscc_sagemaker_cluster.no_node_recovery") in failed
+    assert ("CKV_LLM_14", "aws_iam_role_policy_attachment.full_access") in failed
+    assert len(failed) == 5, failed
+
+
+@pytest.mark.checkov
+def test_custom_checks_pass_each_good_fixture(checkov: str) -> None:
+    result = run_checkov(
+        checkov, ["-d", str(POLICY_FIXTURES / "good"), "--framework", "terraform", "-c", HYPERPOD_CHECKS]
+    )
+    assert result.failed == 0, result.failures
+    assert result.passed == 3 * 2 + 1
