@@ -25,7 +25,7 @@ locals {
     data        = e.model_data_url
     environment = e.environment
     role        = aws_iam_role.execution.arn
-    isolation   = e.enable_network_isolation
+    isolation   = true
     subnets     = sort(var.subnet_ids)
     groups      = sort(var.security_group_ids)
   })), 0, 8) }
@@ -49,9 +49,10 @@ locals {
 resource "aws_sagemaker_model" "this" {
   for_each = var.endpoints
 
-  name                     = local.model_names[each.key]
-  execution_role_arn       = aws_iam_role.execution.arn
-  enable_network_isolation = each.value.enable_network_isolation
+  name               = local.model_names[each.key]
+  execution_role_arn = aws_iam_role.execution.arn
+  # Always isolated: model data comes from S3 through SageMaker, the container never needs the network.
+  enable_network_isolation = true
 
   primary_container {
     image          = each.value.image

@@ -14,7 +14,6 @@ variable "endpoints" {
     image                                             = string
     model_data_url                                    = string
     environment                                       = optional(map(string), {})
-    enable_network_isolation                          = optional(bool, true)
     instance_type                                     = string
     tensor_parallel_degree                            = number
     min_instances                                     = number
