@@ -1,0 +1,1 @@
+"""The training layer (work in progress, not in the registry yet): config and rules of ``[training]``."""

@@ -1,0 +1,3 @@
+#!/bin/bash
+# fixture
+exit 0
