@@ -27,7 +27,21 @@ resource "aws_iam_role_policy_attachment" "managed" {
 }
 
 data "aws_iam_policy_document" "execution" {
-  # HyperPod attaches ENIs in the cluster's subnets. Create/Describe take no resource scoping in IAM.
+  # HyperPod attaches ENIs in the cluster's subnets. The Describe actions have no resource-level permissions
+  # (IAM service authorization reference, Amazon EC2), so they take "*"; the actions that change something are
+  # scoped to this account and region's network interfaces, subnets and security groups.
+  statement {
+    sid = "DescribeNetwork"
+    actions = [
+      "ec2:DescribeNetworkInterfaces",
+      "ec2:DescribeVpcs",
+      "ec2:DescribeSubnets",
+      "ec2:DescribeSecurityGroups",
+      "ec2:DescribeDhcpOptions",
+    ]
+    resources = ["*"]
+  }
+
   statement {
     sid = "NetworkInterfaces"
     actions = [
@@ -35,15 +49,13 @@ data "aws_iam_policy_document" "execution" {
       "ec2:CreateNetworkInterfacePermission",
       "ec2:DeleteNetworkInterface",
       "ec2:DeleteNetworkInterfacePermission",
-      "ec2:DescribeNetworkInterfaces",
-      "ec2:DescribeVpcs",
-      "ec2:DescribeSubnets",
-      "ec2:DescribeSecurityGroups",
-      "ec2:DescribeDhcpOptions",
       "ec2:DetachNetworkInterface",
       "ec2:CreateTags",
     ]
-    resources = ["*"]
+    resources = [
+      for type in ["network-interface", "subnet", "security-group"] :
+      "arn:${local.partition}:ec2:${local.region}:${local.account_id}:${type}/*"
+    ]
   }
 
   # Without fsx:DescribeFileSystems the Lustre client check silently mounts over TCP instead of EFA.
