@@ -7,7 +7,6 @@ another name, so teams whose apps already run on CDKTF can import our constructs
 
 from __future__ import annotations
 
-import builtins
 import sys
 from collections.abc import Mapping
 from importlib import metadata
@@ -74,15 +73,13 @@ class Provider(TerraformProvider):
     """A provider block from plain configuration, without the prebuilt provider bindings.
 
     The bindings cost ~6 s and ~800 MiB per synth; a provider block is only a name, a source, an optional
-    alias and its arguments, so we synthesize those ourselves (the JS side calls the overrides below).
-
-    Every overridden member costs a round trip to Python each time the JS side reads it (the CDK reads
-    ``alias`` four times per provider), so only a provider with an alias overrides ``alias``
-    (:class:`_AliasedProvider`, chosen here); the others keep the base class's "no alias".
+    alias and its arguments. All of them, the alias included, are overrides of the provider's own block: one
+    round trip to the CDK's node process each. No member is overridden in Python: the JS side calls back into
+    Python every time it reads an overridden member (``synthesizeAttributes`` 3 times per provider, ``alias``
+    8 times), and a callback costs about four overrides. So the CDK does not know the alias (its ``fqn`` is the
+    bare type): refer to this provider by :attr:`reference`, and pass it to a module through
+    ``ModuleWrapper(providers=...)``, which writes the module's ``providers`` map itself.
     """
-
-    def __new__(cls, *_args: Any, alias: str | None = None, **_kwargs: Any) -> Provider:
-        return super().__new__(_AliasedProvider if alias is not None and cls is Provider else cls)
 
     def __init__(
         self,
@@ -94,24 +91,14 @@ class Provider(TerraformProvider):
         config: Mapping[str, Any],
         alias: str | None = None,
     ) -> None:
-        self._llm_alias = alias
-        self._llm_config = dict(config)
         super().__init__(
             scope, construct_id, terraform_resource_type=type_name, terraform_provider_source=source
         )
-
-    def _synthesize_attributes(self) -> dict[str, Any]:
-        return dict(self._llm_config)
-
-
-class _AliasedProvider(Provider):
-    @builtins.property
-    def alias(self) -> str | None:
-        return self._llm_alias
-
-    @alias.setter
-    def alias(self, value: str | None) -> None:
-        self._llm_alias = value
+        self.type_name = type_name
+        # The provider's address in Terraform: `aws` or `aws.replica`.
+        self.reference = type_name if alias is None else f"{type_name}.{alias}"
+        for key, value in ({**config, "alias": alias} if alias is not None else config).items():
+            self.add_override(key, value)
 
 
 def null_value() -> Any:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
 from llm_infra import layers
-from llm_infra.cdk import Construct, TerraformHclModule, TerraformModuleProvider, null_value
+from llm_infra.cdk import Construct, Provider, TerraformHclModule, null_value
 from llm_infra.paths import MODULES_DIR
 
 # Every HCL module the registered layers use (each layer's ``modules``, folders under its ``modules_dir``).
@@ -87,7 +87,7 @@ class ModuleWrapper:
         construct_id: str,
         *,
         variables: Mapping[str, Any],
-        providers: Sequence[TerraformModuleProvider] = (),
+        providers: Mapping[str, Provider] | None = None,
     ) -> None:
         self.module = TerraformHclModule(
             scope,
@@ -98,8 +98,17 @@ class ModuleWrapper:
             # None becomes an explicit null: a module default must never stand in for "none" (for a variable
             # with nullable = false, Terraform itself substitutes the default).
             variables={key: null_value() if value is None else value for key, value in variables.items()},
-            providers=list(providers) or None,
         )
+        if providers:
+            # The module's provider map, written here: the CDK's own (from TerraformModuleProvider) would read
+            # the provider's alias through a callback to Python (see Provider).
+            self.module.add_override(
+                "providers",
+                {
+                    f"{provider.type_name}.{alias}": provider.reference
+                    for alias, provider in providers.items()
+                },
+            )
 
         # The module's address in the stack: a module made directly in the stack is named by its construct id.
         # References are written as Terraform expressions here, without a round trip to the CDK per output.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from llm_infra.cdk import Construct, Provider, TerraformModuleProvider
+from llm_infra.cdk import Construct, Provider
 from llm_infra.layers.storage.config import BucketConfig, ReplicationConfig
 from llm_infra.wrappers.base import ModuleWrapper, expression
 from llm_infra.wrappers.protection import Move, Twin, twin_moves
@@ -43,7 +43,7 @@ class S3BucketsModule(ModuleWrapper):
                 "replication": {"enabled": replication.enabled, "destination_region": replication.region},
                 "prevent_destroy": prevent_destroy,
             },
-            providers=[TerraformModuleProvider(module_alias="replica", provider=replica_provider)],
+            providers={"replica": replica_provider},
         )
 
     def protection_moves(self, *, protect: bool) -> tuple[Move, ...]:
