@@ -10,7 +10,7 @@ from llm_infra.layers.inference.config import InferenceConfig
 from llm_infra.layers.inference.outputs import InferenceOutputs
 from llm_infra.layers.network.outputs import NetworkOutputs
 from llm_infra.layers.observability.outputs import ObservabilityOutputs
-from llm_infra.layers.storage.outputs import StorageOutputs
+from llm_infra.layers.storage.outputs import StorageBucketOutputs, StorageOutputs
 from llm_infra.stacks.base import LayerStack
 from llm_infra.wrappers.base import expression
 from llm_infra.wrappers.inference_fleet import InferenceFleetModule
@@ -34,7 +34,8 @@ class InferenceStack(LayerStack):
         whether observability is on): the values are read from the producers' states by name."""
         super().__init__(scope, environment=environment, layer="inference")
         net = self.read_outputs("network", type(network))
-        sto = self.read_outputs("storage", type(storage))
+        # only the buckets and their key: the plan does not depend on the file system (a serving-only account)
+        sto = self.read_outputs("storage", StorageBucketOutputs)
         obs = self.read_outputs("observability", type(observability)) if observability is not None else None
         s3_key = self.remote_entry(sto.kms_key_arns, "s3", source="the storage layer's S3 key")
         capture_bucket = self.remote_entry(
