@@ -118,7 +118,11 @@ class VariantScalableTarget(BaseResourceCheck):
         resource_id = _one(conf.get("resource_id"))
         if _one(conf.get("scalable_dimension")) != "sagemaker:variant:DesiredInstanceCount":
             return CheckResult.FAILED
-        if isinstance(resource_id, str) and "${" not in resource_id and not VARIANT_RESOURCE_ID.match(resource_id):
+        if (
+            isinstance(resource_id, str)
+            and "${" not in resource_id
+            and not VARIANT_RESOURCE_ID.match(resource_id)
+        ):
             return CheckResult.FAILED
         low, high = _number(conf.get("min_capacity")), _number(conf.get("max_capacity"))
         if low is not None and high is not None and not 1 <= low <= high:
