@@ -140,7 +140,7 @@ def crafted(
     env = environments["dev"]
     work = prepare(
         outdir / "stacks" / STACK,
-        tmp_path_factory.mktemp("inference-replacement"),
+        tmp_path_factory.mktemp("inference-replacement") / "work",
         producers.moto,
         env,
         tf_env,

@@ -282,7 +282,10 @@ def test_storage_without_its_fsx_table() -> None:
         StorageConfig.model_validate({"enabled": True})
     (problem,) = caught.value.errors()[0]["ctx"]["problems"]
     assert (problem["id"], problem["path"]) == ("CFG-006", "fsx")
-    assert problem["message"] == "an enabled storage layer needs its [storage.fsx] table"
+    assert (
+        problem["message"]
+        == "an enabled storage layer needs its [storage.fsx] table (or fsx_enabled = false)"
+    )
 
 
 def test_every_rule_id_has_a_case() -> None:

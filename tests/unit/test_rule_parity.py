@@ -32,7 +32,7 @@ PYTHON_ONLY = {
     "CFG-003": "role_arn is in account_id: provider configuration, no module variable",
     "CFG-004": "the FSx AZ is one of the network's AZ IDs: cross-layer (network -> storage)",
     "CFG-005": "a DRA names a configured bucket: cross-module (s3-buckets -> fsx-lustre)",
-    "CFG-006": "an enabled storage layer has its [storage.fsx] table: layer assembly, no module variable",
+    "CFG-006": "an enabled storage layer has its [storage.fsx] table unless fsx_enabled = false: layer assembly",
     "CFG-007": "tag keys and values (length, charset, aws: prefix): org tags go to the provider's default_tags",
     "CFG-008": "tags.extra must not collide with the label's tags: the label is Python",
     "CFG-009": "state.noncurrent_version_expiration_days: read by scripts/bootstrap_state.py, not by a module",
