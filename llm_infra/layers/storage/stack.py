@@ -12,7 +12,6 @@ from llm_infra.wrappers.fsx_lustre import FsxLustreModule
 from llm_infra.wrappers.protection import moved_blocks
 from llm_infra.wrappers.s3_buckets import S3BucketsModule
 
-
 # A Terraform null, as an output value (an expression string like every other output value).
 NULL = "${null}"
 
