@@ -222,3 +222,27 @@ def test_a_new_autoscaling_maximum_touches_only_the_target(
     _work, document = crafted
     maximum = document["module"]["fleet"]["endpoints"]["chat"]["max_instances"]
     assert _plan_with(crafted, tf_env, {"max_instances": maximum + 1}) == {TARGET: ["update"]}
+
+
+def test_protecting_the_endpoint_moves_it_and_destroys_nothing(
+    crafted: tuple[Path, dict[str, Any]], tf_env: dict[str, str]
+) -> None:
+    """protection.prevent_destroy flipped on (what staging and prod ship): the stack's `moved` block carries the
+    endpoint to the protected twin; the plan moves it and changes nothing else."""
+    work, document = crafted
+    assert document["module"]["fleet"]["prevent_destroy"] is False  # dev ships unprotected
+    flipped = copy.deepcopy(document)
+    flipped["module"]["fleet"]["prevent_destroy"] = True
+    flipped["moved"] = [{"from": ENDPOINT, "to": ENDPOINT.replace(".this[", ".protected[")}]
+    (work / "cdk.tf.json").write_text(json.dumps(flipped), encoding="utf-8")
+    try:
+        plan = _plan(work, tf_env)
+    finally:
+        (work / "cdk.tf.json").write_text(json.dumps(document), encoding="utf-8")
+    assert _changes(plan) == {}
+    (moved,) = [c for c in plan["resource_changes"] if c.get("previous_address")]
+    assert (moved["previous_address"], moved["address"]) == (
+        ENDPOINT,
+        ENDPOINT.replace(".this[", ".protected["),
+    )
+    assert moved["change"]["actions"] == ["no-op"]
