@@ -74,7 +74,7 @@ LAYER: Layer[InferenceConfig] = Layer(
     enabled=_enabled,
     outputs=InferenceOutputs,
     build=_build,
-    # The buckets and their key come from storage (a serving-only account sets storage without [storage.fsx]).
+    # The buckets and their key come from storage (a serving-only account sets storage.fsx_enabled = false).
     requires=("network", "storage"),
     providers=("aws",),
     # Endpoints are what clients call; a replace is an outage. The role and alarms are recreated without loss.
