@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from llm_infra.label import Label, short_layer
+from llm_infra.layers.inference import LAYER as INFERENCE
 from llm_infra.layers.network import LAYER as NETWORK
 from llm_infra.layers.spec import Layer, PreflightInputs, state_key
 from llm_infra.layers.storage import LAYER as STORAGE
@@ -20,9 +21,10 @@ if TYPE_CHECKING:
 
 # In dependency order (``ordered`` checks and, for layers added out of order, restores it).
 AnyLayer = Layer[Any]
-LAYERS: tuple[AnyLayer, ...] = (NETWORK, STORAGE)
+LAYERS: tuple[AnyLayer, ...] = (NETWORK, STORAGE, INFERENCE)
 
 __all__ = [
+    "INFERENCE",
     "LAYERS",
     "NETWORK",
     "STORAGE",

@@ -27,7 +27,7 @@ locals {
     role        = aws_iam_role.execution.arn
     isolation   = true
     subnets     = sort(var.subnet_ids)
-    groups      = sort(var.security_group_ids)
+    groups      = sort(local.security_group_ids)
   })), 0, 8) }
   model_names = { for k, e in var.endpoints : k => substr("${var.name}-${k}-${local.model_hashes[k]}", 0, local.inf2.name_max_length) }
 
@@ -37,6 +37,9 @@ locals {
   } }
   alarm_actions = var.alarm_topic_arn == null ? [] : [var.alarm_topic_arn]
 
+  # The models' own security group (vpc_id set) first, then the caller's.
+  security_group_ids = concat(aws_security_group.this[*].id, var.security_group_ids)
+
   model_bucket_name = element(split(":", var.model_bucket_arn), length(split(":", var.model_bucket_arn)) - 1)
   capture_bucket    = split("/", trimprefix(var.capture_s3_uri, "s3://"))[0]
 
@@ -44,6 +47,26 @@ locals {
   image_repository_arns = distinct([for k, e in var.endpoints : format("arn:%s:ecr:%s:%s:repository/%s", local.partition,
     split(".", split("/", e.image)[0])[3], split(".", split("/", e.image)[0])[0],
   split("@", split(":", join("/", slice(split("/", e.image), 1, length(split("/", e.image)))))[0])[0])])
+}
+
+# The models' network interfaces: nothing reaches them (invocations arrive through SageMaker Runtime, not the VPC)
+# and, with network isolation, the containers open no connection. Terraform removes the default egress rule of a
+# group it creates; the empty rule lists say so explicitly (and remove rules added outside Terraform).
+resource "aws_security_group" "this" {
+  #checkov:skip=CKV2_AWS_5:attached to every model through aws_sagemaker_model.vpc_config.security_group_ids, which checkov does not count as an attachment
+  count = var.vpc_id == null ? 0 : 1
+
+  name_prefix = "${var.name}-inference-"
+  description = "SageMaker inference models of ${var.name}: network-isolated containers, no ingress or egress"
+  vpc_id      = var.vpc_id
+  ingress     = []
+  egress      = []
+
+  tags = merge(var.tags, { Name = "${var.name}-inference" })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_sagemaker_model" "this" {
@@ -62,7 +85,7 @@ resource "aws_sagemaker_model" "this" {
 
   vpc_config {
     subnets            = var.subnet_ids
-    security_group_ids = var.security_group_ids
+    security_group_ids = local.security_group_ids
   }
 
   tags = merge(var.tags, { Name = local.model_names[each.key] })

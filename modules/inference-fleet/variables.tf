@@ -40,6 +40,7 @@ variable "endpoints" {
       period_seconds       = optional(number, 60)
     }), {})
   }))
+  nullable = false
 
   validation {
     condition     = length(var.endpoints) >= 1 && alltrue([for k in keys(var.endpoints) : can(regex("^[a-z0-9](-?[a-z0-9])*$", k)) && length("${var.name}-${k}-") <= local.inf2.endpoint_config_name_prefix_max_length])
@@ -113,6 +114,7 @@ variable "allowed_instance_types" {
 variable "subnet_ids" {
   description = "Private subnets of the network layer the models run in (1-16)."
   type        = list(string)
+  nullable    = false
 
   validation {
     condition     = length(var.subnet_ids) >= 1 && length(var.subnet_ids) <= 16
@@ -120,13 +122,21 @@ variable "subnet_ids" {
   }
 }
 
+variable "vpc_id" {
+  description = "VPC of `subnet_ids`: when set, the module creates the models' own security group there (no ingress, no egress: the containers run with network isolation) and adds it to `security_group_ids`; null = none."
+  type        = string
+  default     = null
+}
+
 variable "security_group_ids" {
-  description = "Security groups of the models' network interfaces (1-5)."
+  description = "Further security groups of the models' network interfaces; with the module's own group (`vpc_id` set) 1-5 in all."
   type        = list(string)
+  default     = []
+  nullable    = false
 
   validation {
-    condition     = length(var.security_group_ids) >= 1 && length(var.security_group_ids) <= 5
-    error_message = "[INF-013] security_group_ids must hold 1-5 security groups (got ${length(var.security_group_ids)})."
+    condition     = length(var.security_group_ids) + (var.vpc_id == null ? 0 : 1) >= 1 && length(var.security_group_ids) + (var.vpc_id == null ? 0 : 1) <= 5
+    error_message = "[INF-013] the models need 1-5 security groups: security_group_ids plus the module's own when vpc_id is set (got ${length(var.security_group_ids)} and vpc_id ${var.vpc_id == null ? "null" : "set"})."
   }
 }
 

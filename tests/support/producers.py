@@ -29,7 +29,21 @@ from tests.support.terraform import terraform
 # Layer -> the targets moto 5.2.5 can apply (no entry: the whole stack). moto's FSx returns no Lifecycle, so
 # terraform's FSx waiter never finishes: storage is applied without the file system and its associations (tests
 # that need a file system create it with boto3 and adopt it, tests/support/fsx.py).
+#
+# moto cannot hold the inference layer's endpoint configurations (it refuses ml.inf2.*), endpoints (no
+# UpdateEndpoint, DeploymentConfig ignored) or scalable targets (no ListTagsForResource): what it can hold is applied
+# (the execution role and its policy, the models' security group, the rollback alarms, the dashboard), so dev's
+# re-plan proves those read back clean; the rollout itself is tested from a crafted state
+# (tests/terraform/test_inference_replacement.py).
 MOTO_APPLY_TARGETS: dict[str, tuple[str, ...]] = {
+    "inference": (
+        "-target=module.fleet.aws_iam_role.execution",
+        "-target=module.fleet.aws_iam_role_policy.execution",
+        "-target=module.fleet.aws_security_group.this",
+        "-target=module.fleet.aws_cloudwatch_metric_alarm.errors_5xx",
+        "-target=module.fleet.aws_cloudwatch_metric_alarm.model_latency",
+        "-target=module.fleet.aws_cloudwatch_dashboard.endpoints",
+    ),
     "storage": (
         "-target=module.buckets",
         "-target=module.fsx.module.kms",

@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 
 from llm_infra.paths import ENVIRONMENTS_DIR
+from tests.support.layers import stack_order
 from tests.support.synth import ROOT, SYNTH_TIMEOUT_S, main_env, run_main
 
-SHIPPED = sorted(f"{env}-{layer}" for env in ("dev", "prod", "staging") for layer in ("network", "storage"))
+SHIPPED = sorted(s.name for s in stack_order())
 STAGING_WAIT_S = 60.0
 
 

@@ -38,6 +38,7 @@ from llm_infra.ops.wait import Deadline
 from llm_infra.paths import ENVIRONMENTS_DIR
 from llm_infra.stacks.base import LayerStack
 from llm_infra.wrappers.base import ModuleWrapper
+from tests.support.layers import stack_order
 
 MODULE_TF = """\
 variable "name" {
@@ -141,6 +142,10 @@ def registered(monkeypatch: pytest.MonkeyPatch, module_dir: Path) -> Iterator[La
     yield layer
 
 
+# The stacks the shipped dev.toml has without the extra layer.
+SHIPPED_DEV = [s.name for s in stack_order() if s.environment == "dev"]
+
+
 def env_file(tmp_path: Path, extra: str) -> Path:
     folder = tmp_path / "envs"
     folder.mkdir(exist_ok=True)
@@ -169,7 +174,9 @@ def test_it_is_synthesized_after_storage_reading_storage_and_summarized(
     assert registered.require(env).size == 3
     outdir = tmp_path / "cdktf.out"
     result = synth([env], outdir)
-    assert [s.label.stack_id for s in result.stacks] == ["dev-network", "dev-storage", "dev-extra"]
+    built = [s.label.stack_id for s in result.stacks]
+    assert sorted(built) == sorted([*SHIPPED_DEV, "dev-extra"])
+    assert built.index("dev-extra") > built.index("dev-storage") > built.index("dev-network")
     stack = json.loads((outdir / "stacks" / "dev-extra" / "cdk.tf.json").read_text(encoding="utf-8"))
     thing = stack["module"]["thing"]
     assert thing["name"] == "llm-dev-extra"
@@ -191,8 +198,10 @@ def test_it_is_listed(
         patch.setenv("LLM_INFRA_ENV_FILES", str(path))
         assert cli.main(["--list"]) == 0
     stacks = json.loads(capsys.readouterr().out)["stacks"]
-    assert [s["stack"] for s in stacks] == ["dev-network", "dev-storage", "dev-extra"]
-    assert stacks[-1] == {
+    listed = [s["stack"] for s in stacks]
+    assert sorted(listed) == sorted([*SHIPPED_DEV, "dev-extra"])
+    assert listed.index("dev-extra") > listed.index("dev-storage") > listed.index("dev-network")
+    assert stacks[listed.index("dev-extra")] == {
         "stack": "dev-extra",
         "environment": "dev",
         "layer": "extra",
@@ -231,18 +240,25 @@ def test_enabled_without_its_required_layer_is_a_config_error(
     path.write_text(path.read_text().replace("[storage]\n", "[storage]\nenabled = false\n", 1))
     with pytest.raises(ConfigError) as caught:
         load(path)
-    assert caught.value.problems == (
+    # (every shipped layer that requires storage reports the same, each on its own line)
+    assert (
         f"{path}: extra.enabled: [CFG-013] requires layer storage, which is disabled in this environment "
-        "(got True; allowed enable storage.enabled, or disable extra)",
-    )
-    # Disabled itself, it is not built and not checked.
-    path.write_text(path.read_text() + "enabled = false\n")
+        "(got True; allowed enable storage.enabled, or disable extra)"
+    ) in caught.value.problems
+    # Disabled itself (and the shipped layers that require storage), it is not built and not checked.
+    text = path.read_text() + "enabled = false\n"
+    for layer in layers.LAYERS:
+        if layer is not registered and "storage" in layer.requires:
+            text = text.replace(f"[{layer.table}]\n", f"[{layer.table}]\nenabled = false\n", 1)
+    path.write_text(text)
     assert registered.config(load(path)) is None
 
 
 def test_it_is_probed_by_smoke_and_feeds_preflight(registered: Layer[ExtraConfig], tmp_path: Path) -> None:
     env = load(env_file(tmp_path, "\n[extra]\nsize = 3\n"))
-    assert [name for name, _probe in layer_probes()] == ["network", "fsx", "extra"]
+    probes = [name for name, _probe in layer_probes()]
+    assert probes == [name for layer in layers.registry() for name, _probe in layer.probes]
+    assert probes.index("extra") > probes.index("fsx") > probes.index("network")
     from llm_infra.ops.preflight import configured_instance_types  # noqa: PLC0415
 
     assert configured_instance_types(env)["inf2.xlarge"] == ["extra"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from llm_infra import layers
 from llm_infra.app import build_app
 from llm_infra.config import load_environments
 from llm_infra.paths import ENVIRONMENTS_DIR
@@ -12,6 +13,10 @@ from llm_infra.paths import ENVIRONMENTS_DIR
 def test_disabled_storage_layer_is_not_created(tmp_path: Path) -> None:
     text = (ENVIRONMENTS_DIR / "dev.toml").read_text(encoding="utf-8")
     text = text.replace("[storage]\n", "[storage]\nenabled = false\n", 1)
+    # a layer that requires storage goes off with it (else CFG-013)
+    for layer in layers.registry():
+        if "storage" in layer.requires and f"[{layer.table}]\n" in text:
+            text = text.replace(f"[{layer.table}]\n", f"[{layer.table}]\nenabled = false\n", 1)
     path = tmp_path / "dev.toml"
     path.write_text(text, encoding="utf-8")
     (env,) = load_environments([path], ENVIRONMENTS_DIR / "_defaults.toml")

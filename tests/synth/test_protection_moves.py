@@ -13,6 +13,7 @@ import pytest
 import llm_infra.wrappers
 from llm_infra.config import Environment, environment_files, load_environments
 from llm_infra.config.loader import defaults_file_for
+from llm_infra.layers.inference import LAYER as INFERENCE
 from llm_infra.paths import ENVIRONMENTS_DIR, MODULES_DIR
 from llm_infra.wrappers.base import MODULE_NAMES, ModuleWrapper
 from tests.support.hcl import Resource, protection_twins, twin_partner, without_twin_meta
@@ -41,6 +42,7 @@ def test_the_twin_finder_sees_the_known_twins() -> None:
     assert ("aws_fsx_lustre_file_system.this", "aws_fsx_lustre_file_system.protected") in found["fsx-lustre"]
     assert ("aws_s3_bucket.this", "aws_s3_bucket.protected") in found["s3-buckets"]
     assert ("aws_s3_bucket.replica", "aws_s3_bucket.replica_protected") in found["s3-buckets"]
+    assert ("aws_sagemaker_endpoint.this", "aws_sagemaker_endpoint.protected") in found["inference-fleet"]
 
 
 @pytest.mark.parametrize("module", MODULE_NAMES)
@@ -99,7 +101,9 @@ def _instance_keys(env: Environment, module: str, unprotected: str) -> list[str 
     """Which instances of a twin exist, from the configuration alone (independent of the wrappers' code)."""
     storage = env.storage
     assert storage is not None
+    inference = INFERENCE.config(env)
     keys: dict[tuple[str, str], list[str | int]] = {
+        ("inference-fleet", "aws_sagemaker_endpoint.this"): sorted(inference.endpoints) if inference else [],
         ("s3-buckets", "aws_s3_bucket.this"): sorted(storage.buckets),
         ("s3-buckets", "aws_s3_bucket.replica"): (
             sorted(k for k, b in storage.buckets.items() if b.replicate)
@@ -119,12 +123,17 @@ def _key(key: str | int) -> str:
     return f"[{key}]" if isinstance(key, int) else f'["{key}"]'
 
 
-def test_every_storage_stack_moves_each_instance_towards_its_protection(
-    stacks: dict[str, dict[str, Any]], environments: dict[str, Environment]
+@pytest.mark.parametrize("layer", ["storage", "inference"])
+def test_every_stack_moves_each_instance_towards_its_protection(
+    layer: str, stacks: dict[str, dict[str, Any]], environments: dict[str, Environment]
 ) -> None:
+    """Each stack of a layer with stateful twins carries one `moved` block per instance, towards the twin that
+    the environment's protection.prevent_destroy selects."""
     checked = 0
     for name, env in environments.items():
-        stack = stacks[f"{name}-storage"]
+        if f"{name}-{layer}" not in stacks:
+            continue
+        stack = stacks[f"{name}-{layer}"]
         protect = env.protection.prevent_destroy
         expected: set[tuple[str, str]] = set()
         for block_name, block in stack["module"].items():
@@ -137,8 +146,8 @@ def test_every_storage_stack_moves_each_instance_towards_its_protection(
                         (f"{prefix}{source.address}{_key(key)}", f"{prefix}{target.address}{_key(key)}")
                     )
         moved = {(m["from"], m["to"]) for m in stack.get("moved", [])}
-        assert moved == expected, f"{name}-storage (prevent_destroy = {protect})"
-        assert len(stack["moved"]) == len(moved), f"{name}-storage: duplicate moved blocks"
+        assert moved == expected, f"{name}-{layer} (prevent_destroy = {protect})"
+        assert len(stack["moved"]) == len(moved), f"{name}-{layer}: duplicate moved blocks"
         checked += len(expected)
     # both directions are exercised by the shipped environments (dev unprotected, staging/prod protected)
     assert {env.protection.prevent_destroy for env in environments.values()} == {True, False}

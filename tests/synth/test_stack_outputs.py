@@ -83,6 +83,11 @@ def test_the_outputs_of_network_and_storage_keep_their_public_names(built: dict[
     assert set(output_fields(type(built["dev-storage"].outputs))) == {
         "fsx_file_system_id", "fsx_dns_name", "fsx_mount_name", "bucket_names", "bucket_arns", "kms_key_arns",
     }  # fmt: skip
+    assert set(output_fields(type(built["dev-inference"].outputs))) == {
+        "endpoint_names", "endpoint_arns", "endpoint_config_names", "model_names", "variant_name",
+        "rollback_alarm_names", "autoscaling_resource_ids", "execution_role_arn", "security_group_id",
+        "dashboard_name",
+    }  # fmt: skip
 
 
 def test_consumers_read_producers_only_by_declared_output_names(

@@ -34,7 +34,8 @@ STACKS = stack_order()
 # checkov's plan checks read planned values only: an attribute set from a resource created in the same plan
 # (a KMS key made by the module) is "unknown" until apply and counts as missing. Such a failure is excused
 # only where the plan proves the attribute will be set (after_unknown), never by a blanket skip.
-SET_BUT_UNKNOWN_AT_PLAN = {"CKV_AWS_158": "kms_key_id"}
+# (CKV_LLM_24: a model's security group is the module's own, created in the same plan.)
+SET_BUT_UNKNOWN_AT_PLAN = {"CKV_AWS_158": "kms_key_id", "CKV_LLM_24": "vpc_config"}
 
 
 def _unknown_in_plan(plan: dict[str, Any], address: str, attribute: str) -> bool:
@@ -124,11 +125,81 @@ def _check_storage(plan: dict[str, Any], env: Environment, producers: Producers)
     _assert_bucket_key_lets_fsx_in(plan, env)
 
 
+def _check_inference(plan: dict[str, Any], env: Environment, producers: Producers) -> None:
+    """One model, endpoint configuration, endpoint (the twin protection selects), rollback alarm pair and scalable
+    target per configured endpoint, in the applied network's private subnets, reading and capturing into the
+    applied storage's buckets.
+
+    moto cannot *apply* this layer (it rejects ml.inf2.* in endpoint configurations, has no UpdateEndpoint, ignores
+    DeploymentConfig, and its application-autoscaling has no ListTagsForResource): the ladder stops at plan and
+    checkov for it, and the rollout behaviour is tested from a crafted state (test_inference_replacement.py)."""
+    inference = env.inference
+    assert inference is not None
+    name = f"{env.namespace}-{env.name}-inf"
+    keys = sorted(inference.endpoints)
+    network_state = producers.state(f"{env.name}-network")
+    private = sorted(
+        i["attributes"]["id"]
+        for r in network_state["resources"]
+        if r["type"] == "aws_subnet" and r["name"] == "private"
+        for i in r["instances"]
+    )
+    buckets = producers.outputs(f"{env.name}-storage")["bucket_names"]
+    twin = "protected" if env.protection.prevent_destroy else "this"
+    endpoints = {r["index"]: r for r in of_type(plan, "aws_sagemaker_endpoint")}
+    assert sorted(endpoints) == keys
+    configs = {r["index"]: r["values"] for r in of_type(plan, "aws_sagemaker_endpoint_configuration")}
+    models = {r["index"]: r["values"] for r in of_type(plan, "aws_sagemaker_model")}
+    targets = {r["index"]: r["values"] for r in of_type(plan, "aws_appautoscaling_target")}
+    alarms = {r["values"]["alarm_name"] for r in of_type(plan, "aws_cloudwatch_metric_alarm")}
+    assert sorted(configs) == sorted(models) == sorted(targets) == keys
+    for key in keys:
+        endpoint, config = inference.endpoints[key], configs[key]
+        planned = endpoints[key]
+        assert planned["address"] == f'module.fleet.aws_sagemaker_endpoint.{twin}["{key}"]'
+        assert planned["values"]["name"] == f"{name}-{key}"
+        (deployment,) = planned["values"]["deployment_config"]
+        (rollback,) = deployment["auto_rollback_configuration"]
+        assert {a["alarm_name"] for a in rollback["alarms"]} <= alarms and len(rollback["alarms"]) == 2
+        rolling = endpoint.rollout.type == "ROLLING"
+        assert (len(deployment["rolling_update_policy"]), len(deployment["blue_green_update_policy"])) == (
+            (1, 0) if rolling else (0, 1)
+        )
+        (variant,) = config["production_variants"]
+        assert (variant["variant_name"], variant["instance_type"], variant["initial_instance_count"]) == (
+            "primary", endpoint.instance_type, endpoint.min_instances
+        )  # fmt: skip
+        assert config["name_prefix"] == f"{name}-{key}-"
+        assert config["kms_key_arn"].startswith(f"arn:aws:kms:{env.region}:{env.account_id}:key/")
+        (capture,) = config["data_capture_config"]
+        assert capture["destination_s3_uri"] == (
+            f"s3://{buckets[inference.capture_bucket]}/{inference.capture_prefix}/{key}"
+        )
+        assert capture["kms_key_id"] == config["kms_key_arn"]
+        assert capture["enable_capture"] == (endpoint.data_capture_sampling_percent > 0)
+        model = models[key]
+        assert model["enable_network_isolation"] is True
+        (vpc,) = model["vpc_config"]
+        assert sorted(vpc["subnets"]) == private
+        assert model["primary_container"][0]["model_data_url"].startswith(
+            f"s3://{buckets[inference.model_bucket]}/"
+        )
+        target = targets[key]
+        assert target["resource_id"] == f"endpoint/{name}-{key}/variant/primary"
+        assert (target["min_capacity"], target["max_capacity"]) == (
+            endpoint.min_instances,
+            endpoint.max_instances,
+        )
+    (group,) = of_type(plan, "aws_security_group")
+    assert group["values"]["ingress"] == [] and group["values"]["egress"] == []
+
+
 # What each layer's plan must hold beyond what every stack's must (changes, checkov clean). A layer without an
 # entry gets the common checks only; its own tests live with it.
 LAYER_CHECKS: dict[str, Callable[[dict[str, Any], Environment, Producers], None]] = {
     "network": _check_network,
     "storage": _check_storage,
+    "inference": _check_inference,
 }
 
 

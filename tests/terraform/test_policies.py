@@ -48,3 +48,31 @@ def test_plan_with_public_ip_on_an_efa_card_fails(binary: str) -> None:
     assert [(check, address) for check, address, _file in result.failures] == [
         ("CKV_LLM_1", "aws_launch_template.this")
     ]
+
+
+INFERENCE_FIXTURES = Path(__file__).parent / "fixtures" / "inference_policies"
+INFERENCE_CHECKS = "CKV_LLM_21,CKV_LLM_22,CKV_LLM_23,CKV_LLM_24"
+
+
+def test_each_broken_inference_resource_fails(binary: str) -> None:
+    result = run_checkov(
+        binary, ["-d", str(INFERENCE_FIXTURES / "bad"), "--framework", "terraform", "-c", INFERENCE_CHECKS]
+    )
+    assert sorted((check, address) for check, address, _file in result.failures) == [
+        ("CKV_LLM_21", "aws_sagemaker_endpoint.no_deployment_config"),
+        ("CKV_LLM_21", "aws_sagemaker_endpoint.no_rollback_alarms"),
+        ("CKV_LLM_22", "aws_sagemaker_endpoint_configuration.capture_without_key"),
+        ("CKV_LLM_22", "aws_sagemaker_endpoint_configuration.no_key"),
+        ("CKV_LLM_23", "aws_appautoscaling_target.scale_to_zero"),
+        ("CKV_LLM_23", "aws_appautoscaling_target.wrong_dimension"),
+        ("CKV_LLM_24", "aws_sagemaker_model.no_vpc"),
+        ("CKV_LLM_24", "aws_sagemaker_model.vpc_without_security_groups"),
+    ]
+    assert result.passed == 0
+
+
+def test_good_inference_resources_pass(binary: str) -> None:
+    result = run_checkov(
+        binary, ["-d", str(INFERENCE_FIXTURES / "good"), "--framework", "terraform", "-c", INFERENCE_CHECKS]
+    )
+    assert result.failed == 0 and result.passed == 4

@@ -21,8 +21,8 @@ from llm_infra.config.types import Rule
 from llm_infra.paths import MODULES_DIR, PROJECT_ROOT
 from tests.support.hcl import load_hcl
 
-MODULES = ("kms-key", "network", "fsx-lustre", "s3-buckets")
-RULE_ID = re.compile(r"\[((?:KMS|NET|FSX|S3|CFG)-\d{3})\]")
+MODULES = ("kms-key", "network", "fsx-lustre", "s3-buckets", "inference-fleet")
+RULE_ID = re.compile(r"\[((?:KMS|NET|FSX|S3|CFG|INF)-\d{3})\]")
 
 # Rules only the config can check: they need more than one module's inputs (cross-layer), the whole environment
 # file, or values no module variable holds.
@@ -32,7 +32,7 @@ PYTHON_ONLY = {
     "CFG-003": "role_arn is in account_id: provider configuration, no module variable",
     "CFG-004": "the FSx AZ is one of the network's AZ IDs: cross-layer (network -> storage)",
     "CFG-005": "a DRA names a configured bucket: cross-module (s3-buckets -> fsx-lustre)",
-    "CFG-006": "an enabled storage layer has its [storage.fsx] table: layer assembly, no module variable",
+    "CFG-006": "an enabled storage layer has its [storage.fsx] table unless fsx_enabled = false: layer assembly",
     "CFG-007": "tag keys and values (length, charset, aws: prefix): org tags go to the provider's default_tags",
     "CFG-008": "tags.extra must not collide with the label's tags: the label is Python",
     "CFG-009": "state.noncurrent_version_expiration_days: read by scripts/bootstrap_state.py, not by a module",
@@ -40,6 +40,11 @@ PYTHON_ONLY = {
     "CFG-011": "replication region differs from the home region: needs the environment's region",
     "CFG-012": "account id, region, state bucket and key shapes: provider and backend configuration",
     "CFG-013": "an enabled layer's required layers are enabled: layer assembly (the registry), no module variable",
+    "INF-016": "the weights fit the accelerator memory of the tensor-parallel cores: parameters and dtype are no module input",
+    "INF-017": "the container environment agrees with tensor_parallel_degree and its token limits: framework-specific",
+    "INF-018": "min_instances >= inference.min_instances_floor: an environment policy, no module variable",
+    "INF-019": "model_bucket / capture_bucket name storage buckets: cross-layer (storage -> inference)",
+    "INF-020": "every model_data_url is in the model bucket: cross-layer (the role reads that bucket only)",
 }
 
 # Module rules on variables the wrapper never exposes or always passes a value that satisfies them.
@@ -94,6 +99,10 @@ HCL_ONLY = {
     "S3-020": "kms_key_policy_statements: not TOML input; the storage stack passes fsx-lustre's s3_kms_key_policy_statements output",
     "S3-021": "kms_key_policy_statements: not TOML input; the storage stack passes fsx-lustre's s3_kms_key_policy_statements output",
     "S3-022": "kms_key_policy_statements: not TOML input; the storage stack passes fsx-lustre's s3_kms_key_policy_statements output",
+    "INF-012": "subnet_ids: the network layer's private subnets (1 per AZ ID, 2-6 by the network's rules)",
+    "INF-013": "security_group_ids: the wrapper passes vpc_id (the module's own group) and no other",
+    "INF-014": "kms_key_arn: the storage layer's S3 key ARN, read from its state",
+    "INF-015": "capture_s3_uri: s3://<storage bucket>/<capture_prefix>, built by the stack (capture_prefix has a pattern)",
 }
 
 
@@ -141,7 +150,7 @@ def python_rule_ids() -> set[str]:
     ids = _walk_models(Environment, set())
     package = PROJECT_ROOT / "llm_infra"
     for path in sorted([*(package / "config").glob("*.py"), *(package / "layers").rglob("*.py")]):
-        ids |= set(re.findall(r'\bid="((?:NET|FSX|S3|CFG)-\d{3})"', path.read_text(encoding="utf-8")))
+        ids |= set(re.findall(r'\bid="((?:NET|FSX|S3|CFG|INF)-\d{3})"', path.read_text(encoding="utf-8")))
     return ids
 
 
@@ -181,6 +190,8 @@ def test_no_module_validation_hard_codes_a_limit_of_its_limits_file() -> None:
         ("fsx-lustre", "3653]"),
         ("fsx-lustre", "<= 8"),
         ("s3-buckets", "<= 63"),
+        ("inference-fleet", "<= 37"),
+        ("inference-fleet", "3600"),
     ):
         text = (MODULES_DIR / module / "variables.tf").read_text(encoding="utf-8")
         conditions = [line for line in text.splitlines() if "condition" in line]
@@ -191,9 +202,14 @@ def _module_dirs() -> list[Path]:
     return [MODULES_DIR / module for module in MODULES]
 
 
+# The limits file of a module whose table is more than limits (the inf2 sizes): its own name.
+LIMITS_FILES = {"inference-fleet": "inf2_instance_types.json"}
+
+
 def test_every_module_has_its_own_limits_file() -> None:
     for directory in _module_dirs():
-        assert (directory / "limits.json").is_file(), directory
-        assert 'jsondecode(file("${path.module}/limits.json"))' in (directory / "main.tf").read_text(
+        name = LIMITS_FILES.get(directory.name, "limits.json")
+        assert (directory / name).is_file(), directory
+        assert f'jsondecode(file("${{path.module}}/{name}"))' in (directory / "main.tf").read_text(
             encoding="utf-8"
         ), directory

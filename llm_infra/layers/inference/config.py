@@ -1,4 +1,4 @@
-"""Config of the inference layer: ``[inference]`` with ``[inference.endpoints.<name>]`` (not registered in LAYERS yet).
+"""Config of the inference layer: ``[inference]`` with ``[inference.endpoints.<name>]``.
 
 Module rules (INF-002..INF-011) use the ids of ``modules/inference-fleet``; the numbers come from its
 ``inf2_instance_types.json``. Rules only the config can check: INF-016 (weights fit the accelerator memory of the
@@ -87,6 +87,9 @@ class Endpoint(BaseModel):
     volume_size_in_gb: Annotated[StrictInt, Field(ge=1, le=512), Rule("INF-011")] = 64
     data_capture_sampling_percent: Annotated[StrictInt, Field(ge=0, le=100)] = 0
     rollout: Rollout = Rollout()
+    # The smoke probe's optional test invocation (never sent at deploy time): body and its content type.
+    smoke_payload: str | None = None
+    smoke_content_type: str = "application/json"
 
     def weights_gib(self) -> float:
         return self.parameters_billion * 1e9 * DTYPE_BYTES[self.dtype] / GIB
@@ -157,6 +160,11 @@ class InferenceConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     enabled: StrictBool = True
+    # Keys of [storage.buckets]: the bucket the models are read from and the one data capture writes to
+    # (INF-019, INF-020 in rules.py: cross-layer).
+    model_bucket: Annotated[str, Rule("INF-019")] = "artifacts"
+    capture_bucket: Annotated[str, Rule("INF-019")] = "artifacts"
+    capture_prefix: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9/_-]*[a-z0-9]$")] = "data-capture"
     min_instances_floor: Annotated[StrictInt, Field(ge=1), Rule("INF-018")] = 1
     endpoints: Annotated[dict[EndpointKey, Endpoint], Field(min_length=1), Rule("INF-002")]
 

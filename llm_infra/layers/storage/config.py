@@ -389,6 +389,8 @@ def _default_buckets() -> dict[str, BucketConfig]:
 
 class StorageConfig(Model):
     enabled: StrictBool = True
+    # false: buckets only, no Lustre file system (a serving-only account: the inference layer reads the buckets)
+    fsx_enabled: StrictBool = True
     fsx: FsxConfig | None = None
     buckets: Annotated[dict[Key, BucketConfig], Rule("S3-003", key="S3-004")] = Field(
         default_factory=_default_buckets
@@ -403,8 +405,9 @@ class StorageConfig(Model):
     @model_validator(mode="before")
     @classmethod
     def _ignore_disabled(cls, data: Any) -> Any:
-        """A disabled layer is not built, so its file-system settings (e.g. from the defaults) are not checked."""
-        if isinstance(data, dict) and data.get("enabled") is False:
+        """A disabled layer (or file system) is not built, so its file-system settings (e.g. from the defaults) are
+        not checked."""
+        if isinstance(data, dict) and (data.get("enabled") is False or data.get("fsx_enabled") is False):
             return {key: value for key, value in data.items() if key != "fsx"}
         return data
 
@@ -412,9 +415,14 @@ class StorageConfig(Model):
     def _rules(self) -> StorageConfig:
         problems = self._bucket_rules()
         if self.fsx is None:
-            if self.enabled:
+            if self.enabled and self.fsx_enabled:
                 problems.append(
-                    rule("fsx", "an enabled storage layer needs its [storage.fsx] table", None, id="CFG-006")
+                    rule(
+                        "fsx",
+                        "an enabled storage layer needs its [storage.fsx] table (or fsx_enabled = false)",
+                        None,
+                        id="CFG-006",
+                    )
                 )
             if problems:
                 raise violations(problems)

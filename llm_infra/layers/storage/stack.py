@@ -12,6 +12,9 @@ from llm_infra.wrappers.fsx_lustre import FsxLustreModule
 from llm_infra.wrappers.protection import moved_blocks
 from llm_infra.wrappers.s3_buckets import S3BucketsModule
 
+# A Terraform null, as an output value (an expression string like every other output value).
+NULL = "${null}"
+
 
 class StorageStack(LayerStack):
     outputs: StorageOutputs
@@ -25,7 +28,6 @@ class StorageStack(LayerStack):
         super().__init__(scope, environment=environment, layer="storage")
         network = self.read_outputs("network", type(network))
         storage = config
-        assert storage.fsx is not None, "built only for an enabled storage layer"
         protect = environment.protection.prevent_destroy
         replica = self.aws_provider(
             "aws_replica", region=storage.replication.region or environment.region, alias="replica"
@@ -39,37 +41,48 @@ class StorageStack(LayerStack):
             replica_provider=replica,
             prevent_destroy=protect,
         )
-        self.fsx = FsxLustreModule(
-            self,
-            "fsx",
-            label=self.label,
-            config=storage.fsx,
-            subnet_id=self.remote_entry(
-                network.private_subnet_ids, storage.fsx.az_id, source="storage.fsx.az_id"
-            ),
-            vpc_id=network.vpc_id,
-            security_group_ids=[network.efa_security_group_id],
-            bucket_names={key: self.buckets.bucket_name(key) for key in self.buckets.keys},
-            prevent_destroy=protect,
+        self.fsx = (
+            FsxLustreModule(
+                self,
+                "fsx",
+                label=self.label,
+                config=storage.fsx,
+                subnet_id=self.remote_entry(
+                    network.private_subnet_ids, storage.fsx.az_id, source="storage.fsx.az_id"
+                ),
+                vpc_id=network.vpc_id,
+                security_group_ids=[network.efa_security_group_id],
+                bucket_names={key: self.buckets.bucket_name(key) for key in self.buckets.keys},
+                prevent_destroy=protect,
+            )
+            if storage.fsx is not None
+            else None  # storage.fsx_enabled = false: buckets only
         )
-        # FSx reaches the linked SSE-KMS buckets through its service-linked role: the buckets' key must allow it.
-        self.buckets.add_kms_key_policy_statements(
-            statements=self.fsx.output_value("s3_kms_key_policy_statements")
-        )
+        if self.fsx is not None:
+            # FSx reaches the linked SSE-KMS buckets through its service-linked role: the buckets' key must allow it.
+            self.buckets.add_kms_key_policy_statements(
+                statements=self.fsx.output_value("s3_kms_key_policy_statements")
+            )
         # Flipping protection.prevent_destroy moves each bucket and the file system between the modules' twin
         # blocks: these root-level `moved` blocks carry what exists instead of destroying and recreating it.
         self.protection_moves = (
             *self.buckets.protection_moves(protect=protect),
-            *self.fsx.protection_moves(protect=protect),
+            *(self.fsx.protection_moves(protect=protect) if self.fsx is not None else ()),
         )
         self.add_override("moved", moved_blocks(self.protection_moves))
+        fsx = self.fsx
+        kms_key_arns = {"s3": self.buckets.kms_key_arn}
+        if fsx is not None:
+            kms_key_arns = {"fsx": fsx.kms_key_arn, **kms_key_arns}
         self.emit_outputs(
             StorageOutputs(
-                fsx_file_system_id=self.fsx.file_system_id,
-                fsx_dns_name=self.fsx.dns_name,
-                fsx_mount_name=self.fsx.mount_name,
+                # null without a file system (Terraform keeps no null output in the state, so a consumer that
+                # needs the file system fails its plan naming these outputs)
+                fsx_file_system_id=fsx.file_system_id if fsx is not None else NULL,
+                fsx_dns_name=fsx.dns_name if fsx is not None else NULL,
+                fsx_mount_name=fsx.mount_name if fsx is not None else NULL,
                 bucket_names=self.buckets.output("bucket_names"),
                 bucket_arns=self.buckets.output("bucket_arns"),
-                kms_key_arns={"fsx": self.fsx.kms_key_arn, "s3": self.buckets.kms_key_arn},
+                kms_key_arns=kms_key_arns,
             )
         )

@@ -419,3 +419,27 @@ run "rejects_inf_015" {
 
   expect_failures = [var.capture_s3_uri]
 }
+
+run "own_security_group_allows_nothing" {
+  command = plan
+
+  variables {
+    vpc_id             = "vpc-0aaa"
+    security_group_ids = []
+  }
+
+  assert {
+    condition     = length(aws_security_group.this) == 1 && aws_security_group.this[0].vpc_id == "vpc-0aaa" && length(aws_security_group.this[0].ingress) == 0 && length(aws_security_group.this[0].egress) == 0 && length(aws_sagemaker_model.this["small"].vpc_config[0].security_group_ids) == 1
+    error_message = "With vpc_id the module creates one group in that VPC with no ingress and no egress."
+  }
+}
+
+run "rejects_inf_013_without_any_group" {
+  command = plan
+
+  variables {
+    security_group_ids = []
+  }
+
+  expect_failures = [var.security_group_ids]
+}

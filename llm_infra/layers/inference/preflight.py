@@ -1,0 +1,58 @@
+"""Preflight of the inference layer: the SageMaker "<type> for endpoint usage" quotas (service-quotas, service
+code ``sagemaker``) cover the instances the endpoints may run at once, including during a rollout.
+
+A blue/green rollout (CANARY, LINEAR, ALL_AT_ONCE) brings up a full new fleet beside the old one, so it needs up
+to twice ``max_instances``; a rolling one needs ``max_instances`` plus one batch. The account-wide quota is a
+count of instances per type, summed over every endpoint of that type.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from typing import Any
+
+from llm_infra.layers.inference.config import Endpoint, InferenceConfig
+from llm_infra.layers.spec import PreflightInputs
+
+
+def inputs(_inference: InferenceConfig) -> PreflightInputs:
+    # Endpoint instances are SageMaker's, not EC2 instances in the account: no EC2 type, AZ or role to check.
+    return PreflightInputs()
+
+
+def peak_instances(endpoint: Endpoint) -> int:
+    """The most instances of the endpoint that run at once: at full scale, in the middle of a rollout."""
+    rollout = endpoint.rollout
+    if rollout.type == "ROLLING":
+        return endpoint.max_instances + math.ceil(endpoint.max_instances * rollout.size_percent / 100)
+    return 2 * endpoint.max_instances
+
+
+def wanted_instances(inference: InferenceConfig) -> Counter[str]:
+    wanted: Counter[str] = Counter()
+    for endpoint in inference.endpoints.values():
+        wanted[endpoint.instance_type] += peak_instances(endpoint)
+    return wanted
+
+
+def quota_name(instance_type: str) -> str:
+    return f"{instance_type} for endpoint usage"
+
+
+def quota_findings(quotas_client: Any, inference: InferenceConfig) -> list[str]:
+    """One line per instance type whose "<type> for endpoint usage" quota is missing or below the peak."""
+    values: dict[str, float] = {}
+    for page in quotas_client.get_paginator("list_service_quotas").paginate(ServiceCode="sagemaker"):
+        for quota in page["Quotas"]:
+            values[quota["QuotaName"]] = float(quota["Value"])
+    findings = []
+    for instance_type, count in sorted(wanted_instances(inference).items()):
+        name = quota_name(instance_type)
+        have = values.get(name)
+        if have is None or have < count:
+            findings.append(
+                f"quota {name!r}: {f'{have:g}' if have is not None else 'not found'} < {count} "
+                "(max_instances of every endpoint of the type, doubled for blue/green or plus a batch for rolling)"
+            )
+    return findings

@@ -1,0 +1,80 @@
+"""``<env>-inference``: SageMaker real-time endpoints on Inferentia2 in the network's private subnets, models read
+from and data captured to the storage layer's buckets, rollback alarms to the observability topic when there is
+one."""
+
+from __future__ import annotations
+
+from llm_infra.cdk import Construct
+from llm_infra.config import Environment
+from llm_infra.layers.inference.config import InferenceConfig
+from llm_infra.layers.inference.outputs import InferenceOutputs
+from llm_infra.layers.network.outputs import NetworkOutputs
+from llm_infra.layers.observability.outputs import ObservabilityOutputs
+from llm_infra.layers.storage.outputs import StorageBucketOutputs, StorageOutputs
+from llm_infra.stacks.base import LayerStack
+from llm_infra.wrappers.base import expression
+from llm_infra.wrappers.inference_fleet import InferenceFleetModule
+from llm_infra.wrappers.protection import moved_blocks
+
+
+class InferenceStack(LayerStack):
+    outputs: InferenceOutputs
+
+    def __init__(
+        self,
+        scope: Construct,
+        *,
+        environment: Environment,
+        config: InferenceConfig,
+        network: NetworkOutputs,
+        storage: StorageOutputs,
+        observability: ObservabilityOutputs | None = None,
+    ) -> None:
+        """``network``, ``storage``, ``observability``: the producers' outputs. Only their types are used (and
+        whether observability is on): the values are read from the producers' states by name."""
+        super().__init__(scope, environment=environment, layer="inference")
+        net = self.read_outputs("network", type(network))
+        # only the buckets and their key: the plan does not depend on the file system (a serving-only account)
+        sto = self.read_outputs("storage", StorageBucketOutputs)
+        obs = self.read_outputs("observability", type(observability)) if observability is not None else None
+        s3_key = self.remote_entry(sto.kms_key_arns, "s3", source="the storage layer's S3 key")
+        capture_bucket = self.remote_entry(
+            sto.bucket_names, config.capture_bucket, source="inference.capture_bucket"
+        )
+        protect = environment.protection.prevent_destroy
+        self.fleet = InferenceFleetModule(
+            self,
+            "fleet",
+            name=self.label.short,
+            config=config,
+            # every private subnet: SageMaker spreads a variant's instances over them, so an AZ can fail
+            subnet_ids=f"${{values({expression(str(net.private_subnet_ids))})}}",
+            vpc_id=net.vpc_id,
+            # the endpoints' volumes and data capture use the storage layer's S3 key, which the buckets use too
+            kms_key_arn=s3_key,
+            model_data_kms_key_arns=[s3_key],
+            model_bucket_arn=self.remote_entry(
+                sto.bucket_arns, config.model_bucket, source="inference.model_bucket"
+            ),
+            capture_s3_uri=f"s3://${{{expression(capture_bucket)}}}/{config.capture_prefix}",
+            alarm_topic_arn=obs.alarm_topic_arn if obs is not None else None,
+            prevent_destroy=protect,
+        )
+        # Flipping protection.prevent_destroy moves each endpoint between the module's twin blocks.
+        self.protection_moves = self.fleet.protection_moves(protect=protect)
+        self.add_override("moved", moved_blocks(self.protection_moves))
+        out = self.fleet.output
+        self.emit_outputs(
+            InferenceOutputs(
+                endpoint_names=out("endpoint_names"),
+                endpoint_arns=out("endpoint_arns"),
+                endpoint_config_names=out("endpoint_config_names"),
+                model_names=out("model_names"),
+                variant_name=out("variant_name"),
+                rollback_alarm_names=out("rollback_alarm_names"),
+                autoscaling_resource_ids=out("autoscaling_resource_ids"),
+                execution_role_arn=out("execution_role_arn"),
+                security_group_id=out("security_group_id"),
+                dashboard_name=out("dashboard_name"),
+            )
+        )
