@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from llm_infra import layers
 from llm_infra.paths import ENVIRONMENTS_DIR
 from tests.support.synth import ROOT, SYNTH_TIMEOUT_S, main_env, run_main
 
-SHIPPED = sorted(f"{env}-{layer}" for env in ("dev", "prod", "staging") for layer in ("network", "storage"))
+SHIPPED = sorted(f"{env}-{layer}" for env in ("dev", "prod", "staging") for layer in layers.names())
 STAGING_WAIT_S = 60.0
 
 

@@ -146,7 +146,9 @@ def env_file(tmp_path: Path, extra: str) -> Path:
     folder.mkdir(exist_ok=True)
     shutil.copy(ENVIRONMENTS_DIR / "_defaults.toml", folder / "_defaults.toml")
     path = folder / "dev.toml"
-    path.write_text((ENVIRONMENTS_DIR / "dev.toml").read_text(encoding="utf-8") + extra, encoding="utf-8")
+    # Training off: its stacks are not what this test is about (and it requires the storage a test disables).
+    text = (ENVIRONMENTS_DIR / "dev.toml").read_text(encoding="utf-8") + "\n[training]\nenabled = false\n"
+    path.write_text(text + extra, encoding="utf-8")
     return path
 
 
@@ -242,7 +244,7 @@ def test_enabled_without_its_required_layer_is_a_config_error(
 
 def test_it_is_probed_by_smoke_and_feeds_preflight(registered: Layer[ExtraConfig], tmp_path: Path) -> None:
     env = load(env_file(tmp_path, "\n[extra]\nsize = 3\n"))
-    assert [name for name, _probe in layer_probes()] == ["network", "fsx", "extra"]
+    assert [name for name, _probe in layer_probes()] == ["network", "fsx", "extra", "hyperpod"]
     from llm_infra.ops.preflight import configured_instance_types  # noqa: PLC0415
 
     assert configured_instance_types(env)["inf2.xlarge"] == ["extra"]

@@ -12,6 +12,7 @@ from llm_infra.paths import ENVIRONMENTS_DIR
 def test_disabled_storage_layer_is_not_created(tmp_path: Path) -> None:
     text = (ENVIRONMENTS_DIR / "dev.toml").read_text(encoding="utf-8")
     text = text.replace("[storage]\n", "[storage]\nenabled = false\n", 1)
+    text += "\n[training]\nenabled = false\n"  # training requires storage (CFG-013)
     path = tmp_path / "dev.toml"
     path.write_text(text, encoding="utf-8")
     (env,) = load_environments([path], ENVIRONMENTS_DIR / "_defaults.toml")

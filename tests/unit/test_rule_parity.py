@@ -21,8 +21,18 @@ from llm_infra.config.types import Rule
 from llm_infra.paths import MODULES_DIR, PROJECT_ROOT
 from tests.support.hcl import load_hcl
 
-MODULES = ("kms-key", "network", "fsx-lustre", "s3-buckets")
-RULE_ID = re.compile(r"\[((?:KMS|NET|FSX|S3|CFG)-\d{3})\]")
+# The HyperPod cluster's validations live in its provider-free body/ (the parent only forwards them).
+MODULES = (
+    "kms-key",
+    "network",
+    "fsx-lustre",
+    "s3-buckets",
+    "hyperpod-prerequisites",
+    "hyperpod-cluster/body",
+)
+# Modules whose limits moved to a limits.json (the HyperPod limits are read from botocore by the config).
+LIMITS_MODULES = ("kms-key", "network", "fsx-lustre", "s3-buckets")
+RULE_ID = re.compile(r"\[((?:KMS|NET|FSX|S3|CFG|TRN|HPP)-\d{3})\]")
 
 # Rules only the config can check: they need more than one module's inputs (cross-layer), the whole environment
 # file, or values no module variable holds.
@@ -40,6 +50,10 @@ PYTHON_ONLY = {
     "CFG-011": "replication region differs from the home region: needs the environment's region",
     "CFG-012": "account id, region, state bucket and key shapes: provider and backend configuration",
     "CFG-013": "an enabled layer's required layers are enabled: layer assembly (the registry), no module variable",
+    "TRN-009": "multi-node compute groups on EFA-capable types: the EFA table is the network module's data",
+    "TRN-015": "every group in one of the network's AZ IDs: cross-layer (network -> training)",
+    "TRN-016": "accelerated groups in the AZ of an EFA file system: cross-layer (storage -> training)",
+    "TRN-020": "read/write buckets are storage buckets: cross-layer (storage -> training)",
 }
 
 # Module rules on variables the wrapper never exposes or always passes a value that satisfies them.
@@ -94,6 +108,20 @@ HCL_ONLY = {
     "S3-020": "kms_key_policy_statements: not TOML input; the storage stack passes fsx-lustre's s3_kms_key_policy_statements output",
     "S3-021": "kms_key_policy_statements: not TOML input; the storage stack passes fsx-lustre's s3_kms_key_policy_statements output",
     "S3-022": "kms_key_policy_statements: not TOML input; the storage stack passes fsx-lustre's s3_kms_key_policy_statements output",
+    "HPP-001": "name: the wrapper passes the label prefix <namespace>-<env>-training (at most 32 characters)",
+    "HPP-003": "cluster_name: the label prefix, always matching the pattern (lowercase letters, digits, hyphens)",
+    "HPP-004": "storage bucket ARNs: the storage layer's outputs",
+    "HPP-005": "storage.kms_key_arn: the storage layer's output",
+    "HPP-006": "fsx.mount_path: the stack passes the constant /fsx",
+    "HPP-009": "observability.workspace_arn: the observability layer's output (not wired yet)",
+    "TRN-101": "cluster_name: the label prefix, always matching the pattern and at most 32 characters",
+    "TRN-102": "execution_role_arn: the training stack's output",
+    "TRN-103": "lifecycle_scripts.source_s3_uri: the training stack's output (bucket prefix sagemaker-)",
+    "TRN-104": "subnet_ids: the network's subnets of the groups' AZ IDs (TRN-015), distinct by construction",
+    "TRN-105": "security_group_ids: the stack passes exactly the EFA security group",
+    "TRN-107": "fsx.mount_name: the storage layer's output",
+    "TRN-108": "fsx.mount_path: the stack passes the constant /fsx",
+    "TRN-122": "instance_groups[*].subnet_id: the stack picks it from subnet_ids by the group's AZ ID",
 }
 
 
@@ -141,7 +169,7 @@ def python_rule_ids() -> set[str]:
     ids = _walk_models(Environment, set())
     package = PROJECT_ROOT / "llm_infra"
     for path in sorted([*(package / "config").glob("*.py"), *(package / "layers").rglob("*.py")]):
-        ids |= set(re.findall(r'\bid="((?:NET|FSX|S3|CFG)-\d{3})"', path.read_text(encoding="utf-8")))
+        ids |= set(re.findall(r'\bid="((?:NET|FSX|S3|CFG|TRN|HPP)-\d{3})"', path.read_text(encoding="utf-8")))
     return ids
 
 
@@ -188,7 +216,7 @@ def test_no_module_validation_hard_codes_a_limit_of_its_limits_file() -> None:
 
 
 def _module_dirs() -> list[Path]:
-    return [MODULES_DIR / module for module in MODULES]
+    return [MODULES_DIR / module for module in LIMITS_MODULES]
 
 
 def test_every_module_has_its_own_limits_file() -> None:
