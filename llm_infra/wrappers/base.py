@@ -10,7 +10,13 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from llm_infra import layers
-from llm_infra.cdk import Construct, TerraformHclModule, TerraformModuleProvider, null_value
+from llm_infra.cdk import (
+    Construct,
+    TerraformHclModule,
+    TerraformModuleProvider,
+    TerraformProvider,
+    null_value,
+)
 from llm_infra.paths import MODULES_DIR
 
 # Every HCL module the registered layers use (each layer's ``modules``, folders under its ``modules_dir``).
@@ -87,7 +93,7 @@ class ModuleWrapper:
         construct_id: str,
         *,
         variables: Mapping[str, Any],
-        providers: Sequence[TerraformModuleProvider] = (),
+        providers: Sequence[TerraformModuleProvider | TerraformProvider] = (),
     ) -> None:
         self.module = TerraformHclModule(
             scope,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from llm_infra.cdk import Construct
+from llm_infra.cdk import Construct, Provider
 from llm_infra.layers.training.config import PosixUser
 from llm_infra.wrappers.base import ModuleWrapper
 
@@ -18,6 +18,7 @@ class HyperpodPrerequisitesModule(ModuleWrapper):
         scope: Construct,
         construct_id: str,
         *,
+        provider: Provider,
         name: str,
         bucket_name: str,
         cluster_name: str,
@@ -44,4 +45,7 @@ class HyperpodPrerequisitesModule(ModuleWrapper):
                 "users": [{"name": u.name, "uid": u.uid, "groups": list(u.groups)} for u in users],
                 "observability": dict(observability) if observability is not None else None,
             },
+            # Explicit: the module hands its default provider on to s3-buckets as both `aws` and `aws.replica`,
+            # and terraform then requires the caller to pass `aws` by name (implicit inheritance fails).
+            providers=[provider],
         )

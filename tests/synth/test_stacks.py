@@ -100,8 +100,10 @@ def test_awscc_provider_has_the_region_and_role_and_the_cluster_its_tags(
         assert "aws" not in stack["provider"]
         (cluster,) = stack["module"].values()
         label = Label.for_layer(env, "hyperpod")
-        # The module turns this map into [{key, value}] sorted by key (test_hyperpod_schema checks the body).
-        assert [{"key": k, "value": v} for k, v in sorted(cluster["tags"].items())] == label.tag_list
+        # The label's tags, plus the name tag the training stack's SSM access policy is scoped by.
+        name_tag = {"key": "hyperpod-cluster-name", "value": f"{env.namespace}-{env.name}-training"}
+        as_list = [{"key": k, "value": v} for k, v in sorted(cluster["tags"].items())]
+        assert as_list == sorted([*label.tag_list, name_tag], key=lambda t: t["key"])
 
 
 def test_aws_provider(stacks: Stacks, environments: dict[str, Environment]) -> None:

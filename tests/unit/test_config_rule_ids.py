@@ -256,7 +256,7 @@ CASES = [
     Case("TRN-017", "training.node_recovery", "Automatic", append='\n[training]\nnode_recovery = "Sometimes"\n'),
     Case("TRN-018", "training.groups.gpu.spot", "spot capacity and a training plan are mutually exclusive",
          append=gpu(spot="true", training_plan_arn=PLAN)),
-    Case("TRN-019", "tags.extra", "the HyperPod cluster would get 52 tags", append=MANY_TAGS),
+    Case("TRN-019", "tags.extra", "the HyperPod cluster would get 53 tags", append=MANY_TAGS),
     Case("TRN-020", "training.read_buckets", "not a bucket of the storage layer (got 'nope'",
          append='\n[training]\nread_buckets = ["nope"]\n'),
     Case("HPP-002", "namespace", "is 55 characters",

@@ -8,7 +8,13 @@ from llm_infra.cdk import Construct
 from llm_infra.config import Environment
 from llm_infra.layers.hyperpod.outputs import HyperpodOutputs
 from llm_infra.layers.training.config import TrainingConfig
-from llm_infra.layers.training.names import FSX_MOUNT_PATH, ON_CREATE, ON_INIT_COMPLETE, cluster_name
+from llm_infra.layers.training.names import (
+    FSX_MOUNT_PATH,
+    ON_CREATE,
+    ON_INIT_COMPLETE,
+    cluster_name,
+    cluster_tags,
+)
 from llm_infra.layers.training.outputs import TrainingOutputs
 from llm_infra.stacks.base import LayerStack
 from llm_infra.wrappers.base import expression
@@ -55,9 +61,9 @@ class HyperpodStack(LayerStack):
                 "mount_name": training.fsx_mount_name,
                 "mount_path": FSX_MOUNT_PATH,
             },
-            # awscc has no default_tags: the label's tags go on the resource, as [{key, value}] sorted by key
-            # (the module turns this map into Label.tag_list's form; test_hyperpod_schema checks they are equal).
-            tags=self.label.tags,
+            # awscc has no default_tags: the label's tags (and the name tag the SSM access policy matches) go on
+            # the resource; the module turns the map into [{key, value}] sorted by key, Label.tag_list's form.
+            tags=cluster_tags(environment),
         )
         self.emit_outputs(
             HyperpodOutputs(cluster_arn=self.cluster.cluster_arn, cluster_name=self.cluster.cluster_name)

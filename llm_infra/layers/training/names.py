@@ -17,6 +17,8 @@ CLUSTER_TAGS_MAX = 50
 # The lifecycle entry points under lifecycle_source_s3_uri (modules/hyperpod-prerequisites/lifecycle/).
 ON_CREATE = "on_create.sh"
 ON_INIT_COMPLETE = "on_init_complete.sh"
+# The cluster tag modules/hyperpod-prerequisites scopes researchers' SSM StartSession with (its ssm_access policy).
+CLUSTER_NAME_TAG = "hyperpod-cluster-name"
 # Where every node mounts the storage layer's file system.
 FSX_MOUNT_PATH = "/fsx"
 
@@ -31,3 +33,9 @@ def lifecycle_bucket_prefix(environment: Environment) -> str:
     """``sagemaker-<namespace>-<environment>-training-<account>``: the lifecycle bucket's prefix (the managed
     policy and the CreateCluster API expect the ``sagemaker-`` start)."""
     return "sagemaker-" + Label.for_layer(environment, "training").scoped(environment.account_id)
+
+
+def cluster_tags(environment: Environment) -> dict[str, str]:
+    """The cluster's tags (awscc has no default_tags): the hyperpod label's, plus the name tag the SSM access
+    policy of the training stack matches."""
+    return {**Label.for_layer(environment, "hyperpod").tags, CLUSTER_NAME_TAG: cluster_name(environment)}

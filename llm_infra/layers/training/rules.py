@@ -59,10 +59,10 @@ def rules(environment: Environment) -> Problems:
 def naming_rules(environment: Environment, training: TrainingConfig, buckets: tuple[str, ...]) -> Problems:
     """What the training and hyperpod stacks derive must fit their modules: the lifecycle bucket name (HPP-002),
     the cluster's tag count (TRN-019), and the buckets the nodes read and write must be storage buckets (TRN-020)."""
-    from llm_infra.label import Label  # noqa: PLC0415
     from llm_infra.layers.training.names import (  # noqa: PLC0415
         CLUSTER_TAGS_MAX,
         LIFECYCLE_BUCKET_PREFIX_MAX,
+        cluster_tags,
         lifecycle_bucket_prefix,
     )
 
@@ -78,7 +78,7 @@ def naming_rules(environment: Environment, training: TrainingConfig, buckets: tu
                 allowed=f"a namespace and name that keep it at most {LIFECYCLE_BUCKET_PREFIX_MAX}",
             )
         )
-    tags = Label.for_layer(environment, "hyperpod").tags
+    tags = cluster_tags(environment)
     if len(tags) > CLUSTER_TAGS_MAX:
         problems.append(
             rule(

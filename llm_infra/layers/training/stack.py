@@ -38,6 +38,7 @@ class TrainingStack(LayerStack):
         network = self.read_outputs("network", type(network))
         storage = self.read_outputs("storage", type(storage))
         name = cluster_name(environment)
+        assert self.aws is not None  # the training layer's providers are ("aws",)
 
         def bucket_arns(keys: tuple[str, ...], field: str) -> list[str]:
             return [self.remote_entry(storage.bucket_arns, key, source=f"training.{field}") for key in keys]
@@ -51,6 +52,7 @@ class TrainingStack(LayerStack):
         self.prerequisites = HyperpodPrerequisitesModule(
             self,
             "prerequisites",
+            provider=self.aws,
             name=self.label.prefix,
             bucket_name=lifecycle_bucket_prefix(environment),
             cluster_name=name,
