@@ -6,7 +6,8 @@ CHECKOV_VENV  := .venv-checkov
 CHECKOV_PIN   := checkov==3.3.30
 # CDKTF 0.21 (archived) in its own environment: a test proves llm_infra still synthesizes on it.
 CDKTF_VENV    := .venv-cdktf
-CDKTF_PINS    := cdktf==0.21.0 constructs==10.8.1 jsii==1.142.0 pydantic==2.14.3
+# boto3: the [training] rules read HyperPod's limits from botocore's SageMaker model (pyproject pins the same).
+CDKTF_PINS    := cdktf==0.21.0 constructs==10.8.1 jsii==1.142.0 pydantic==2.14.3 boto3==1.44.5
 PY            := $(VENV)/bin/python
 # pytest workers for `make test` (pytest-xdist); 1 runs the suite in this process, in file order.
 PYTEST_WORKERS ?= 2
@@ -75,7 +76,7 @@ $(CHECKOV_VENV)/.installed:
 	$(CHECKOV_VENV)/bin/pip install --quiet '$(CHECKOV_PIN)'
 	touch $@
 
-$(CDKTF_VENV)/.installed:
+$(CDKTF_VENV)/.installed: Makefile
 	test -x $(CDKTF_VENV)/bin/python || $(PYTHON) -m venv $(CDKTF_VENV)
 	$(CDKTF_VENV)/bin/pip install --quiet $(CDKTF_PINS)
 	touch $@

@@ -165,6 +165,7 @@ def _compose(registered: Sequence[layers.AnyLayer]) -> type[EnvironmentBase]:
     fields: dict[str, Any] = {
         layer.table: (layer.config_model, ...) if layer.required_table else (layer.config_model | None, None)
         for layer in registered
+        if layer.table_from is None  # a layer reading another layer's table adds no field
     }
     model: type[EnvironmentBase] = create_model(
         "Environment", __base__=EnvironmentBase, __module__=__name__, **fields

@@ -11,23 +11,27 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from llm_infra.label import Label, short_layer
+from llm_infra.layers.hyperpod import LAYER as HYPERPOD
 from llm_infra.layers.inference import LAYER as INFERENCE
 from llm_infra.layers.network import LAYER as NETWORK
 from llm_infra.layers.spec import Layer, PreflightInputs, state_key
 from llm_infra.layers.storage import LAYER as STORAGE
+from llm_infra.layers.training import LAYER as TRAINING
 
 if TYPE_CHECKING:
     from llm_infra.config import Environment
 
 # In dependency order (``ordered`` checks and, for layers added out of order, restores it).
 AnyLayer = Layer[Any]
-LAYERS: tuple[AnyLayer, ...] = (NETWORK, STORAGE, INFERENCE)
+LAYERS: tuple[AnyLayer, ...] = (NETWORK, STORAGE, TRAINING, HYPERPOD, INFERENCE)
 
 __all__ = [
+    "HYPERPOD",
     "INFERENCE",
     "LAYERS",
     "NETWORK",
     "STORAGE",
+    "TRAINING",
     "AnyLayer",
     "Layer",
     "PreflightInputs",
@@ -47,9 +51,12 @@ def ordered(layers: Iterable[AnyLayer] | None = None) -> tuple[AnyLayer, ...]:
     names = [layer.name for layer in pending]
     if len(set(names)) != len(names):
         raise RegistryError(f"layer names must be unique (got {', '.join(names)})")
-    tables = [layer.table for layer in pending]
+    tables = [layer.table for layer in pending if layer.table_from is None]
     if len(set(tables)) != len(tables):
         raise RegistryError(f"layer tables must be unique (got {', '.join(tables)})")
+    for layer in pending:
+        if layer.table_from is not None:
+            _check_shared_table(layer, {other.name: other for other in pending})
     shorts = [short_layer(name) for name in names]
     if len(set(shorts)) != len(shorts):
         raise RegistryError(f"layer short forms (Label.short) must be unique (got {', '.join(shorts)})")
@@ -71,6 +78,20 @@ def ordered(layers: Iterable[AnyLayer] | None = None) -> tuple[AnyLayer, ...]:
         done.append(ready)
         placed.add(ready.name)
     return tuple(done)
+
+
+def _check_shared_table(layer: AnyLayer, by_name: dict[str, AnyLayer]) -> None:
+    """A layer that reads another layer's table (``table_from``) reads it exactly as its owner does."""
+    owner = by_name.get(layer.table_from or "")
+    problem = None
+    if owner is None or owner.table_from is not None:
+        problem = f"names no layer that owns a table (got {layer.table_from!r})"
+    elif layer.table_from not in layer.requires:
+        problem = f"must require {owner.name}, whose table it reads"
+    elif (layer.table, layer.config_model, layer.enabled) != (owner.table, owner.config_model, owner.enabled):
+        problem = f"must have the table, config model and enabled function of {owner.name}"
+    if problem:
+        raise RegistryError(f"layer {layer.name}: table_from {problem}")
 
 
 def registry() -> tuple[AnyLayer, ...]:

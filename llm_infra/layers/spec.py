@@ -31,6 +31,7 @@ C = TypeVar("C", bound=BaseModel)
 Deps = Mapping[str, object]
 Problems = list[dict[str, Any]]
 Probe = Callable[["SmokeContext"], list["Check"]]
+AccountCheck = Callable[[Any], list["Check"]]  # given the ops session (llm_infra.ops.session.Aws)
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ class PreflightInputs:
     ``instance_types``: EC2 instance type -> the config paths that ask for it. ``az_ids``: the AZ IDs the layer
     puts resources in. ``pinned_az_ids``/``pinned_reason``: where the accelerated instances must run because of
     this layer (e.g. the file system's AZ), if anywhere. ``service_linked_roles``: roles a key policy names.
+    ``account_checks``: the layer's own checks of account resources, ``(name, check)`` with ``check(aws)`` giving
+    its verdicts from the ops session (run only when the credentials are for the environment's account).
     """
 
     instance_types: Mapping[str, Sequence[str]] = field(default_factory=dict)
@@ -48,6 +51,7 @@ class PreflightInputs:
     pinned_reason: str = ""
     service_linked_roles: tuple[ServiceLinkedRole, ...] = ()
     placement_groups: bool = False  # the layer creates placement groups (checked by name and strategy)
+    account_checks: tuple[tuple[str, AccountCheck], ...] = ()
 
 
 def state_key(environment: str, layer: str) -> str:
@@ -77,6 +81,10 @@ class Layer(Generic[C]):
 
     - ``enabled``: given the layer's validated table, is the layer on (the one place that says so).
       ``required_table``: the table must be present (else an absent table means the layer is off).
+    - ``table_from``: the name of another layer whose table this layer reads instead of one of its own (two
+      stacks configured by one table, e.g. ``hyperpod`` reads ``[training]``). ``table``, ``config_model`` and
+      ``enabled`` must then be that layer's, and the layer must require it (the registry checks all three); the
+      environment model gets no field of its own for it.
     - ``requires`` / ``uses``: layers whose outputs ``build`` receives; a required layer that is off is a config
       error (``CFG-013``); a used one is passed only when it is on.
     - ``providers``, ``protected_types``: for ``--list`` and the plan gate (resource types never destroyed).
@@ -95,6 +103,7 @@ class Layer(Generic[C]):
     build: Callable[[Construct, Environment, Deps], LayerStack]
     enabled: Callable[[C], bool] = _always
     required_table: bool = False
+    table_from: str | None = None
     requires: tuple[str, ...] = ()
     uses: tuple[str, ...] = ()
     providers: tuple[str, ...] = ("aws",)

@@ -9,8 +9,9 @@ makes preflight exit non-zero.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -105,6 +106,9 @@ class Preflight:
             checks += guarded("placement groups", self.placement_groups, required=False)
         if key_policy_service_linked_roles(self.environment):
             checks += guarded("service-linked roles", self.service_linked_roles)
+        for inputs in layer_inputs(self.environment):
+            for name, check in inputs.account_checks:
+                checks += guarded(name, partial(self._layer_check, name, check))
         checks += guarded("state bucket", self.state_bucket)
         checks += guarded("state kms key", self.state_key)
         return checks
@@ -131,6 +135,10 @@ class Preflight:
         if self.account_matches:
             return None
         return unknown(name, "not checked: the credentials are for another account (see 'account')")
+
+    def _layer_check(self, name: str, check: Callable[[Aws], list[Check]]) -> list[Check]:
+        skipped = self._account_bound(name)
+        return [skipped] if skipped else check(self.aws)
 
     def availability_zones(self) -> list[Check]:
         zones = self.ec2.describe_availability_zones(AllAvailabilityZones=False)["AvailabilityZones"]

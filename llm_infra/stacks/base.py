@@ -22,10 +22,13 @@ from llm_infra.layers.spec import state_key
 
 TERRAFORM_REQUIRED_VERSION = ">= 1.10"  # S3 backend native locking (use_lockfile)
 AWS_PROVIDER_CONSTRAINT = ">= 5.100, < 7"
+# awscc_sagemaker_cluster has slurm_config, orchestrator.slurm and on_init_complete from 1.106.0 (FACTS.md).
+AWSCC_PROVIDER_CONSTRAINT = ">= 1.106.0, < 2"
 
 OutputsT = TypeVar("OutputsT")
 
 __all__ = [
+    "AWSCC_PROVIDER_CONSTRAINT",
     "AWS_PROVIDER_CONSTRAINT",
     "REMOTE_STATE",
     "TERRAFORM_REQUIRED_VERSION",
@@ -66,7 +69,12 @@ class LayerStack(TerraformStack):
     # declares the narrower type.
     outputs: object
 
-    def __init__(self, scope: Construct, *, environment: Environment, layer: str) -> None:
+    def __init__(
+        self, scope: Construct, *, environment: Environment, layer: str, providers: tuple[str, ...] = ("aws",)
+    ) -> None:
+        """``providers``: the layer's (``Layer.providers``). The aws provider is configured only when listed: a
+        stack without it (the awscc-only hyperpod stack) requires no aws provider at all, so `terraform init`
+        installs nothing it does not use and the committed aws lock is not copied into it."""
         self.environment = environment
         self.label = Label.for_layer(environment, layer)
         super().__init__(scope, self.label.stack_id)
@@ -75,8 +83,17 @@ class LayerStack(TerraformStack):
         backend = backend_config(environment, layer)
         s3_backend(self, use_lockfile=backend.pop("use_lockfile"), **backend)
         self.add_override("terraform.required_version", TERRAFORM_REQUIRED_VERSION)
-        self.add_override("terraform.required_providers.aws.version", AWS_PROVIDER_CONSTRAINT)
-        self.aws = self.aws_provider("aws", region=environment.region)
+        unknown = sorted(set(providers) - {"aws", "awscc"})
+        if unknown:
+            raise ValueError(f"{self.label.stack_id}: no provider configuration for {', '.join(unknown)}")
+        self.aws: Provider | None = None
+        if "aws" in providers:
+            self.add_override("terraform.required_providers.aws.version", AWS_PROVIDER_CONSTRAINT)
+            self.aws = self.aws_provider("aws", region=environment.region)
+        self.awscc: Provider | None = None
+        if "awscc" in providers:
+            self.add_override("terraform.required_providers.awscc.version", AWSCC_PROVIDER_CONSTRAINT)
+            self.awscc = self.awscc_provider("awscc", region=environment.region)
         # layer -> (outputs dataclass, postconditions) of each producer this stack reads
         self._reads: dict[str, tuple[type[Any], list[dict[str, str]]]] = {}
 
@@ -93,6 +110,15 @@ class LayerStack(TerraformStack):
         return Provider(
             self, construct_id, type_name="aws", source="hashicorp/aws", config=config, alias=alias
         )
+
+    def awscc_provider(self, construct_id: str, *, region: str) -> Provider:
+        """An awscc provider in the environment's region, assuming its role. awscc has no ``default_tags`` and no
+        ``allowed_account_ids``: its resources take the label's tags explicitly (``Label.tag_list``)."""
+        config: dict[str, Any] = {"region": region}
+        if self.environment.role_arn:
+            session = f"llm-infra-{self.label.stack_id}"
+            config["assume_role"] = {"role_arn": self.environment.role_arn, "session_name": session}
+        return Provider(self, construct_id, type_name="awscc", source="hashicorp/awscc", config=config)
 
     def emit_outputs(self, outputs: OutputsT) -> OutputsT:
         """One Terraform output per field of the layer's outputs dataclass, named after the field, described.

@@ -100,14 +100,11 @@ class ModuleWrapper:
             variables={key: null_value() if value is None else value for key, value in variables.items()},
         )
         if providers:
-            # The module's provider map, written here: the CDK's own (from TerraformModuleProvider) would read
-            # the provider's alias through a callback to Python (see Provider).
+            # The module's provider map (module-side address, `aws` or `aws.replica` -> the stack's provider),
+            # written here: the CDK's own (from TerraformModuleProvider) would read the provider's alias through
+            # a callback to Python (see Provider).
             self.module.add_override(
-                "providers",
-                {
-                    f"{provider.type_name}.{alias}": provider.reference
-                    for alias, provider in providers.items()
-                },
+                "providers", {name: provider.reference for name, provider in providers.items()}
             )
 
         # The module's address in the stack: a module made directly in the stack is named by its construct id.

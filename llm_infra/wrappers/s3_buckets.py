@@ -43,7 +43,7 @@ class S3BucketsModule(ModuleWrapper):
                 "replication": {"enabled": replication.enabled, "destination_region": replication.region},
                 "prevent_destroy": prevent_destroy,
             },
-            providers={"replica": replica_provider},
+            providers={"aws.replica": replica_provider},
         )
 
     def protection_moves(self, *, protect: bool) -> tuple[Move, ...]:

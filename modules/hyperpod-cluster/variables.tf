@@ -21,11 +21,13 @@ variable "lifecycle_scripts" {
 variable "subnet_ids" {
   description = "Only the subnets the instance groups use (vpc_config replaces the cluster on change)."
   type        = list(string)
+  nullable    = false
 }
 
 variable "security_group_ids" {
   description = "The network layer's EFA security group (1-5 groups)."
   type        = list(string)
+  nullable    = false
 }
 
 variable "node_recovery" {
@@ -68,6 +70,7 @@ variable "instance_groups" {
     spot               = optional(bool, false)
     deep_health_checks = optional(list(string), [])
   }))
+  nullable = false
 
 
 
@@ -85,5 +88,6 @@ variable "instance_groups" {
 variable "tags" {
   description = "Tags for the cluster (awscc has no default_tags): turned into [{key, value}] sorted by key."
   type        = map(string)
+  nullable    = false
   default     = {}
 }

@@ -10,7 +10,7 @@ import boto3
 import pytest
 
 from tests.support.moto import MotoServer
-from tests.support.ops import account_session, environment_dir, run_script
+from tests.support.ops import ACCOUNT, account_session, environment_dir, run_script
 
 pytestmark = pytest.mark.moto
 
@@ -55,6 +55,29 @@ def create_file_system(session: boto3.Session, subnet_id: str) -> str:
     )
 
 
+def create_cluster(session: boto3.Session, subnet_id: str) -> None:
+    """The shipped dev cluster (controller ml.m5.2xlarge, gpu ml.g5.2xlarge: types moto's HyperPod accepts), as the
+    hyperpod stack would create it; moto needs ThreadsPerCore and a s3://sagemaker- lifecycle URI."""
+    lifecycle = {"SourceS3Uri": "s3://sagemaker-llm-dev-training-111111111111-lifecycle/lifecycle/",
+                 "OnCreate": "on_create.sh"}  # fmt: skip
+    role = f"arn:aws:iam::{ACCOUNT}:role/llm-dev-training-hyperpod-exec"
+    session.client("sagemaker").create_cluster(
+        ClusterName="llm-dev-training",
+        InstanceGroups=[
+            {
+                "InstanceGroupName": name,
+                "InstanceType": kind,
+                "InstanceCount": 1,
+                "LifeCycleConfig": lifecycle,
+                "ExecutionRole": role,
+                "ThreadsPerCore": threads,
+            }
+            for name, kind, threads in (("controller", "ml.m5.2xlarge", 2), ("gpu", "ml.g5.2xlarge", 1))
+        ],
+        VpcConfig={"SecurityGroupIds": ["sg-0123456789abcdef0"], "Subnets": [subnet_id]},
+    )
+
+
 def smoke_json(tmp_path: Path) -> tuple[int, dict[str, Any], str]:
     result = run_script(
         "smoke.py", "--env", "dev", "--env-dir", str(environment_dir(tmp_path)), "--json", "--timeout", "20"
@@ -71,6 +94,7 @@ def test_smoke_passes_on_the_applied_layers(moto_env: MotoServer, tmp_path: Path
     session = account_session()
     network = create_network(session)
     fs_id = create_file_system(session, network["usw2-az1"])
+    create_cluster(session, network["usw2-az1"])
 
     code, document, _ = smoke_json(tmp_path)
 
@@ -85,7 +109,8 @@ def test_smoke_passes_on_the_applied_layers(moto_env: MotoServer, tmp_path: Path
         "unknown",
         "the FSx API returned no Lifecycle, so availability cannot be told (emulator?)",
     )
-    assert document["counts"] == {"pass": 4, "fail": 0, "unknown": 1}
+    assert result["cluster llm-dev-training"] == ("pass", "InService, 2 nodes running as configured")
+    assert document["counts"] == {"pass": 5, "fail": 0, "unknown": 1}
 
 
 def test_missing_file_system_fails_with_a_clear_reason(moto_env: MotoServer, tmp_path: Path) -> None:
@@ -131,4 +156,9 @@ def test_file_system_in_the_wrong_az_fails(moto_env: MotoServer, tmp_path: Path)
 def test_nothing_applied_fails_every_probe(moto_env: MotoServer, tmp_path: Path) -> None:
     code, document, _ = smoke_json(tmp_path)
     assert code == 1
-    assert [(c["name"], c["status"]) for c in document["checks"]] == [("vpc", "fail"), ("fsx", "fail")]
+    assert [(c["name"], c["status"]) for c in document["checks"]] == [
+        ("vpc", "fail"),
+        ("fsx", "fail"),
+        ("cluster llm-dev-training", "fail"),
+    ]
+    assert checks(document)["cluster llm-dev-training"][1] == "not found: is the hyperpod stack applied?"

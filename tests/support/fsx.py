@@ -140,3 +140,27 @@ def destructive(plan: dict[str, Any]) -> list[str]:
         for c in plan["resource_changes"]
         if "delete" in c["change"]["actions"]
     ]
+
+
+def stand_in_outputs(fsx: Any, subnet_id: str, security_group_id: str, capacity_gib: int) -> dict[str, str]:
+    """The storage layer's FSx outputs, from a file system created on moto with boto3 in ``subnet_id``.
+
+    moto cannot hold the file system terraform plans (no ``Lifecycle``: the create waiter never ends), so the
+    harness applies storage without it and gives the consumers these instead: what moto's FSx really returns for a
+    file system in the right subnet (id, DNS name; the mount name moto lacks is derived from the id), never
+    hand-written literals."""
+    created = fsx.create_file_system(
+        FileSystemType="LUSTRE",
+        StorageCapacity=capacity_gib,
+        SubnetIds=[subnet_id],
+        SecurityGroupIds=[security_group_id],
+        LustreConfiguration={"DeploymentType": "PERSISTENT_2", "PerUnitStorageThroughput": 125},
+    )["FileSystem"]
+    file_system_id = str(created["FileSystemId"])
+    # moto 5.2.5 returns no MountName; AWS's is 8 lowercase letters and digits: the id's own 8 stand in.
+    mount_name = created["LustreConfiguration"].get("MountName") or file_system_id.removeprefix("fs-")[:8]
+    return {
+        "fsx_file_system_id": file_system_id,
+        "fsx_dns_name": str(created["DNSName"]),
+        "fsx_mount_name": str(mount_name),
+    }

@@ -21,6 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from llm_infra.config import Environment
+from llm_infra.layers.training.names import lifecycle_bucket_prefix
+from tests.support.aws import client_in_account
+from tests.support.fsx import stand_in_outputs
 from tests.support.layers import StackEntry, producers_of, remote_state_name, stack_order
 from tests.support.moto import MotoServer
 from tests.support.stack import APPLY, DESTROY, PLAN_TIMEOUT_S, empty_bucket, managed, prepare
@@ -35,6 +38,11 @@ from tests.support.terraform import terraform
 # (the execution role and its policy, the models' security group, the rollback alarms, the dashboard), so dev's
 # re-plan proves those read back clean; the rollout itself is tested from a crafted state
 # (tests/terraform/test_inference_replacement.py).
+#
+# Training is applied without two things moto gets wrong: it has no AWS managed policies (attaching
+# AmazonSageMakerClusterInstanceRolePolicy is NoSuchEntity), and it enforces the lifecycle bucket's TLS-only policy
+# on the harness's plain-HTTP endpoint, so with that policy in place no scripts object could be read back (403).
+_LIFECYCLE_BUCKET = "module.prerequisites.module.lifecycle_bucket"
 MOTO_APPLY_TARGETS: dict[str, tuple[str, ...]] = {
     "inference": (
         "-target=module.fleet.aws_iam_role.execution",
@@ -43,6 +51,29 @@ MOTO_APPLY_TARGETS: dict[str, tuple[str, ...]] = {
         "-target=module.fleet.aws_cloudwatch_metric_alarm.errors_5xx",
         "-target=module.fleet.aws_cloudwatch_metric_alarm.model_latency",
         "-target=module.fleet.aws_cloudwatch_dashboard.endpoints",
+    ),
+    "training": (
+        "-target=module.prerequisites.aws_iam_role.execution",
+        "-target=module.prerequisites.aws_iam_role_policy.execution",
+        "-target=module.prerequisites.aws_iam_policy.ssm_access",
+        "-target=module.prerequisites.aws_s3_object.lifecycle",
+        "-target=module.prerequisites.aws_s3_object.node_config",
+        f"-target={_LIFECYCLE_BUCKET}.module.kms",
+        *(
+            f"-target={_LIFECYCLE_BUCKET}.{kind}.{name}"
+            for kind in (
+                "aws_s3_bucket",
+                "aws_s3_bucket_lifecycle_configuration",
+                "aws_s3_bucket_notification",
+                "aws_s3_bucket_ownership_controls",
+                "aws_s3_bucket_public_access_block",
+                "aws_s3_bucket_server_side_encryption_configuration",
+                "aws_s3_bucket_versioning",
+            )
+            for name in ("this", "access_logs")
+        ),
+        f"-target={_LIFECYCLE_BUCKET}.aws_s3_bucket_logging.this",
+        f"-target={_LIFECYCLE_BUCKET}.aws_s3_bucket_policy.access_logs",
     ),
     "storage": (
         "-target=module.buckets",
@@ -65,9 +96,44 @@ def _empty_access_logs(work: Path, moto: MotoServer, env: Environment, tf_env: d
     empty_bucket(moto, env, f"{env.namespace}-{env.name}-storage-{env.account_id}-access-logs")
 
 
+def _storage_outputs(producers: Producers, name: str, env: Environment) -> dict[str, str]:
+    """The FSx outputs the targeted storage apply cannot write: a stand-in file system in the subnet the applied
+    network made for the configured AZ ID (tests/support/fsx.stand_in_outputs)."""
+    assert env.storage is not None and env.storage.fsx is not None
+    network = producers.outputs(f"{env.name}-network")
+    fsx = client_in_account(producers.moto, env.account_id, env.region, "fsx", session_name=name)
+    return stand_in_outputs(
+        fsx,
+        network["private_subnet_ids"][env.storage.fsx.az_id],
+        network["efa_security_group_id"],
+        env.storage.fsx.storage_capacity_gib,
+    )
+
+
+# Layer -> the outputs its consumers read that moto cannot give (what MOTO_APPLY_TARGETS leaves out), supplied
+# once here for every consumer: the producer's state as its consumers read it carries these values.
+STAND_IN_OUTPUTS: dict[str, Callable[[Producers, str, Environment], dict[str, str]]] = {
+    "storage": _storage_outputs,
+}
+
+
+def _empty_lifecycle_access_logs(
+    work: Path, moto: MotoServer, env: Environment, tf_env: dict[str, str]
+) -> None:
+    """The lifecycle bucket (modules/hyperpod-prerequisites) logs to its own access-log bucket: as for storage."""
+    module = "module.prerequisites.module.lifecycle_bucket"
+    first = [
+        f"-target={module}.aws_s3_bucket_logging.this",
+        f"-target={module}.aws_s3_bucket_policy.access_logs",
+    ]
+    terraform([*DESTROY, *first], work, tf_env, timeout=PLAN_TIMEOUT_S)
+    empty_bucket(moto, env, f"{lifecycle_bucket_prefix(env)}-access-logs")
+
+
 # Layer -> what must happen before its stack can be destroyed.
 BEFORE_DESTROY: dict[str, Callable[[Path, MotoServer, Environment, dict[str, str]], None]] = {
     "storage": _empty_access_logs,
+    "training": _empty_lifecycle_access_logs,
 }
 
 
@@ -109,6 +175,23 @@ class Producers:
     def state_path(self, name: str) -> Path:
         return self.work(name) / "terraform.tfstate"
 
+    def consumer_state_path(self, name: str) -> Path:
+        """The state of stack ``name`` as its consumers read it: the applied state, plus the stand-in outputs of
+        what moto cannot hold (``STAND_IN_OUTPUTS``), written once next to it. The applied state is untouched."""
+        stand_in = STAND_IN_OUTPUTS.get(self.entry(name).layer)
+        if stand_in is None:
+            return self.state_path(name)
+        path = self.work(name) / "consumers.tfstate"
+        if not path.is_file():
+            state = self.state(name)
+            values = stand_in(self, name, self.environments[self.entry(name).environment])
+            state["outputs"] = {
+                **state.get("outputs", {}),
+                **{key: {"value": value, "type": "string"} for key, value in values.items()},
+            }
+            path.write_text(json.dumps(state, indent=2), encoding="utf-8")
+        return path
+
     def state(self, name: str) -> dict[str, Any]:
         """Stack ``name``'s local state, as terraform wrote it."""
         return dict(json.loads(self.state_path(name).read_text(encoding="utf-8")))
@@ -116,6 +199,11 @@ class Producers:
     def outputs(self, name: str) -> dict[str, Any]:
         """output name -> value of stack ``name``'s state."""
         return {key: value["value"] for key, value in self.state(name).get("outputs", {}).items()}
+
+    def outputs_for_consumers(self, name: str) -> dict[str, Any]:
+        """output name -> value of stack ``name``'s state as its consumers read it (with stand-in outputs)."""
+        state = json.loads(self.consumer_state_path(name).read_text(encoding="utf-8"))
+        return {key: value["value"] for key, value in state.get("outputs", {}).items()}
 
     def copy_state(self, name: str, work: Path) -> None:
         """Give ``work`` (a prepared work folder of the same stack) a copy of the applied state to change."""
@@ -126,7 +214,7 @@ class Producers:
 
         The consumer is named as synthesized (``<env>-<layer>``); its reads are taken from the moto variant."""
         return {
-            remote_state_name(p.environment, p.layer): self.state_path(p.name)
+            remote_state_name(p.environment, p.layer): self.consumer_state_path(p.name)
             for p in producers_of(self.outdir, self.entry(consumer))
         }
 

@@ -15,8 +15,12 @@ def test_disabled_storage_layer_is_not_created(tmp_path: Path) -> None:
     text = text.replace("[storage]\n", "[storage]\nenabled = false\n", 1)
     # a layer that requires storage goes off with it (else CFG-013)
     for layer in layers.registry():
-        if "storage" in layer.requires and f"[{layer.table}]\n" in text:
-            text = text.replace(f"[{layer.table}]\n", f"[{layer.table}]\nenabled = false\n", 1)
+        if "storage" in layer.requires and layer.table_from is None:
+            header = f"[{layer.table}]\n"
+            if header in text:
+                text = text.replace(header, f"{header}enabled = false\n", 1)
+            else:
+                text += f"\n{header}enabled = false\n"
     path = tmp_path / "dev.toml"
     path.write_text(text, encoding="utf-8")
     (env,) = load_environments([path], ENVIRONMENTS_DIR / "_defaults.toml")

@@ -19,6 +19,7 @@ def test_storage_without_a_file_system_feeds_inference(tmp_path: Path) -> None:
     assert "[storage]\n" in text and "[storage.fsx]\n" in text
     # the dev file's own [storage.fsx] table stays: fsx_enabled = false ignores it, as it does the defaults'
     text = text.replace("[storage]\n", "[storage]\nfsx_enabled = false\n", 1)
+    text += "\n[training]\nenabled = false\n"  # training mounts the file system (TRN-021)
     path = tmp_path / "dev.toml"
     path.write_text(text, encoding="utf-8")
     (env,) = load_environments([path], ENVIRONMENTS_DIR / "_defaults.toml")

@@ -130,8 +130,8 @@ def test_a_stack_reads_only_declared_outputs_of_a_layer_it_reads(built: dict[str
         network.remote_entry(network.outputs.private_subnet_ids, "usw2-az1", source="x")  # its own token
     with pytest.raises(ValueError, match="cannot read the outputs of layer 'network'"):
         network.read_outputs("network", type(network.outputs))
-    with pytest.raises(ValueError, match="dev-storage: reads layer training, but dev-training is not built"):
-        storage.read_outputs("training", type(network.outputs))
+    with pytest.raises(ValueError, match="dev-storage: reads layer extra, but dev-extra is not built"):
+        storage.read_outputs("extra", type(network.outputs))
     with pytest.raises(TypeError, match="dev-storage: dev-network emits no StorageOutputs"):
         storage.read_outputs("network", type(storage.outputs))
 

@@ -6,8 +6,8 @@ shipped environment. The awscc attribute names are mapped back to CloudFormation
 to the schema's property names, the result is linted by cfn-lint against ``AWS::SageMaker::Cluster`` (resolved through
 ``providers/us-east-1.json``) and every attribute written must exist in that schema.
 
-Inputs: the ``<env>-hyperpod`` stack's module block once the training layer is registered (llm_infra.layers.LAYERS),
-with cross-stack references replaced by realistic placeholders; until then tests/terraform/fixtures/hyperpod/<env>.json.
+Inputs: each ``<env>-hyperpod`` stack's synthesized module block, with its cross-stack references (the training
+stack's outputs) replaced by placeholders of the right shape; everything else is what `make synth` writes.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from typing import Any
 import pytest
 from cfnlint.api import ManualArgs, lint
 
-from llm_infra.layers import LAYERS
+from llm_infra.label import Label
+from llm_infra.layers.training.names import CLUSTER_NAME_TAG, cluster_name
 from tests.support.checkov import checkov_binary, run_checkov
 from tests.support.hcl import load_hcl
 from tests.support.layers import shipped_environments
@@ -31,7 +32,6 @@ from tests.support.terraform import terraform
 pytestmark = pytest.mark.terraform
 
 RESOURCE_TYPE = "AWS::SageMaker::Cluster"
-FIXTURES = Path(__file__).parent / "fixtures" / "hyperpod"
 MODULE = Path(__file__).resolve().parents[2] / "modules" / "hyperpod-cluster"
 # E3644 checks instance types against cfn-lint's regional pricing data, which lacks ml.p5e.48xlarge (FACTS.md);
 # instance types are checked against botocore's ClusterInstanceType enum by the training layer's rules instead.
@@ -122,8 +122,6 @@ def placeholder(key: str, value: Any) -> Any:
 
 def environment_inputs(request: pytest.FixtureRequest) -> dict[str, dict[str, Any]]:
     names = sorted(shipped_environments())
-    if "training" not in {layer.name for layer in LAYERS}:
-        return {env: json.loads((FIXTURES / f"{env}.json").read_text(encoding="utf-8")) for env in names}
     stacks: dict[str, dict[str, Any]] = request.getfixturevalue("stacks")
     inputs = {}
     for env in names:
@@ -305,9 +303,34 @@ def test_custom_checks_pass_on_every_evaluated_environment_body(
     result = run_checkov(checkov, ["-d", str(tmp_path), "--framework", "terraform", "-c", HYPERPOD_CHECKS])
     assert result.failed == 0, result.failures
     assert result.passed == 3 * len(bodies)  # CKV_LLM_11-13 per cluster (14 is for roles)
-    inputs = {env: json.loads((FIXTURES / f"{env}.json").read_text(encoding="utf-8")) for env in bodies}
-    if "training" not in {layer.name for layer in LAYERS}:
-        assert all(bodies[env]["node_recovery"] == inputs[env]["node_recovery"] for env in bodies)
+    environments = shipped_environments()
+    for env, body in bodies.items():
+        training = environments[env].training
+        assert training is not None
+        assert body["node_recovery"] == training.node_recovery
+
+
+def test_every_body_is_what_the_environment_asks_for(bodies: dict[str, Any]) -> None:
+    """The evaluated body carries each environment's groups, name and tags (awscc has no default_tags)."""
+    for env, body in bodies.items():
+        environment = shipped_environments()[env]
+        training = environment.training
+        assert training is not None
+        assert body["cluster_name"] == cluster_name(environment)
+        groups = {g["instance_group_name"]: g for g in body["instance_groups"]}
+        assert [g["instance_group_name"] for g in body["instance_groups"]] == sorted(training.groups)
+        for name, group in training.groups.items():
+            assert groups[name]["instance_type"] == group.instance_type
+            assert groups[name]["instance_count"] == group.count
+            assert groups[name]["threads_per_core"] == group.threads_per_core
+            pinned = groups[name]["override_vpc_config"]
+            assert (pinned is not None) == (name in training.accelerated_groups), (env, name)
+            assert (groups[name]["capacity_requirements"] is not None) == group.spot
+        name_tag = {"key": CLUSTER_NAME_TAG, "value": cluster_name(environment)}
+        expected = sorted(
+            [*Label.for_layer(environment, "hyperpod").tag_list, name_tag], key=lambda t: t["key"]
+        )
+        assert body["tags"] == expected
 
 
 @pytest.mark.checkov

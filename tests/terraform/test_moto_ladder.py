@@ -21,14 +21,15 @@ import pytest
 from llm_infra.config import Environment
 from llm_infra.config.efa import max_efa_interfaces
 from llm_infra.layers.storage.config import storage_bucket_prefix
+from llm_infra.layers.training.names import lifecycle_bucket_prefix
 from tests.support.checkov import checkov_binary, run_checkov
-from tests.support.layers import StackEntry, stack_order
+from tests.support.layers import StackEntry, terraform_stacks
 from tests.support.producers import Producers
 from tests.support.stack import assert_empty_but_for_moto_gaps, of_type, plan_json, prepare
 
 pytestmark = [pytest.mark.terraform, pytest.mark.moto]
 
-STACKS = stack_order()
+STACKS = terraform_stacks()  # the awscc stacks cannot init here (tests/support/layers.initializable)
 
 
 # checkov's plan checks read planned values only: an attribute set from a resource created in the same plan
@@ -194,12 +195,75 @@ def _check_inference(plan: dict[str, Any], env: Environment, producers: Producer
     assert group["values"]["ingress"] == [] and group["values"]["egress"] == []
 
 
+def _check_training(plan: dict[str, Any], env: Environment, producers: Producers) -> None:
+    """The prerequisites on what the producers hold: node-config.json carries the file system the harness gave the
+    consumers (stand-in outputs for what moto cannot hold), the role reads and writes the configured buckets."""
+    training, storage = env.training, env.storage
+    assert training is not None and storage is not None and storage.fsx is not None
+    fsx = producers.outputs_for_consumers(f"{env.name}-storage")
+    buckets = producers.outputs_for_consumers(f"{env.name}-storage")["bucket_arns"]
+    (role,) = of_type(plan, "aws_iam_role")
+    assert role["values"]["name"] == f"{env.namespace}-{env.name}-training-hyperpod-exec"
+    assert "sagemaker.amazonaws.com" in role["values"]["assume_role_policy"]
+    lifecycle = [b["values"]["bucket"] for b in of_type(plan, "aws_s3_bucket")]
+    assert f"{lifecycle_bucket_prefix(env)}-lifecycle" in lifecycle
+    (node_config,) = [
+        o for o in of_type(plan, "aws_s3_object") if o["values"]["key"].endswith("node-config.json")
+    ]
+    config = json.loads(node_config["values"]["content"])
+    assert config["cluster_name"] == f"{env.namespace}-{env.name}-training"
+    assert config["fsx"] == {
+        "dns_name": fsx["fsx_dns_name"],
+        "mount_name": fsx["fsx_mount_name"],
+        "mount_path": "/fsx",
+        "efa": storage.fsx.efa_enabled,
+    }
+    scripts = {o["values"]["key"] for o in of_type(plan, "aws_s3_object")}
+    assert {"lifecycle/on_create.sh", "lifecycle/on_init_complete.sh"} <= scripts
+    # The node policy's JSON is unknown at plan (it names the lifecycle key made in the same plan): its bucket
+    # grants are checked on the applied state (test_training_node_policy_grants_the_configured_buckets).
+    (managed,) = of_type(plan, "aws_iam_role_policy_attachment")
+    assert (
+        managed["values"]["policy_arn"] == "arn:aws:iam::aws:policy/AmazonSageMakerClusterInstanceRolePolicy"
+    )
+    assert buckets  # the storage outputs the role is granted on came through the harness
+
+
+def test_training_node_policy_grants_the_configured_buckets(producers: Producers) -> None:
+    """Applied on moto (without the managed-policy attachment moto lacks): the node policy reads the dataset
+    buckets, writes the checkpoint buckets, and uses their key, by the storage layer's outputs."""
+    env = producers.environments["dev"]
+    assert env.training is not None
+    storage = producers.outputs_for_consumers("dev-storage")
+    (policy,) = [
+        instance["attributes"]
+        for resource in producers.state("dev-training")["resources"]
+        if resource["type"] == "aws_iam_role_policy"
+        for instance in resource["instances"]
+    ]
+    statements = {s["Sid"]: s for s in json.loads(policy["policy"])["Statement"] if "Sid" in s}
+
+    def resources(sid: str) -> set[str]:
+        found = statements[sid]["Resource"]
+        return {found} if isinstance(found, str) else set(found)
+
+    arns = storage["bucket_arns"]
+    assert resources("ReadDatasets") == {
+        f"{arns[k]}{s}" for k in env.training.read_buckets for s in ("", "/*")
+    }
+    assert resources("WriteCheckpoints") == {
+        f"{arns[k]}{s}" for k in env.training.write_buckets for s in ("", "/*")
+    }
+    assert storage["kms_key_arns"]["s3"] in resources("BucketKeys")
+
+
 # What each layer's plan must hold beyond what every stack's must (changes, checkov clean). A layer without an
 # entry gets the common checks only; its own tests live with it.
 LAYER_CHECKS: dict[str, Callable[[dict[str, Any], Environment, Producers], None]] = {
     "network": _check_network,
     "storage": _check_storage,
     "inference": _check_inference,
+    "training": _check_training,
 }
 
 

@@ -9,6 +9,7 @@ import pytest
 from llm_infra.paths import MODULES_DIR
 from llm_infra.wrappers.base import MODULE_NAMES
 from tests.support.hcl import load_hcl
+from tests.support.layers import MIRRORED_PROVIDERS, terraform_stacks
 from tests.support.stack import copy_tree
 from tests.support.terraform import find_mirror, terraform
 
@@ -64,8 +65,16 @@ def test_module_validates_and_its_tests_pass(
     assert "passed" in tested.stdout
 
 
+def test_the_harness_mirrored_providers_are_the_mirrors() -> None:
+    mirror = find_mirror()
+    if mirror is None:
+        pytest.skip("no local provider mirror (set LLM_INFRA_TF_MIRROR)")
+    mirrored = {path.name for path in (mirror / "registry.terraform.io" / "hashicorp").iterdir()}
+    assert mirrored == MIRRORED_PROVIDERS
+
+
 def test_every_synthesized_stack_validates(outdir: Path, tmp_path: Path, tf_env: dict[str, str]) -> None:
-    stack_dirs = sorted((outdir / "stacks").iterdir())
+    stack_dirs = [outdir / "stacks" / stack.name for stack in terraform_stacks()]
     assert len(stack_dirs) >= 6
     for stack_dir in stack_dirs:
         work = copy_tree(stack_dir, tmp_path / stack_dir.name)

@@ -65,6 +65,25 @@ def inference(
 INFERENCE_ONLY = {FSX: "[storage]\nenabled = false\n\n[storage.fsx]"}
 
 
+def gpu(**fields: str) -> str:
+    """A [training.groups.gpu] compute group appended to the file, with ``fields`` (TOML values) changed."""
+    values = {
+        "role": '"compute"',
+        "instance_type": '"ml.p5en.48xlarge"',
+        "az_id": '"usw2-az1"',
+        "partition": '"gpu"',
+        **fields,
+    }
+    return "\n[training.groups.gpu]\n" + "".join(f"{k} = {v}\n" for k, v in values.items() if v)
+
+
+PLAN = '"arn:aws:sagemaker:us-west-2:111111111111:training-plan/llm-dev"'
+CONTROLLER2 = (
+    '\n[training.groups.c2]\nrole = "controller"\ninstance_type = "ml.m5.xlarge"\naz_id = "usw2-az1"\n'
+)
+MANY_TAGS = "\n[tags.extra]\n" + "".join(f'k{i} = "v"\n' for i in range(45))
+
+
 @dataclass(frozen=True)
 class Case:
     id: str
@@ -228,6 +247,43 @@ CASES = [
          append="\n[storage.buckets.artifacts]\nnoncurrent_version_expiration_days = 0\n"),
     Case("S3-013", "storage.replication.region", "replication needs a destination region",
          append="\n[storage.replication]\nenabled = true\n"),
+    Case("TRN-001", "training.groups.gpu.instance_type", "not an instance type HyperPod accepts",
+         append=gpu(instance_type='"ml.p9.48xlarge"')),
+    Case("TRN-002", "training.groups.gpu.count", "instance count out of range", append=gpu(count="6759")),
+    Case("TRN-003", "training.groups.-bad", "not an instance group name",
+         append=gpu().replace("groups.gpu]", 'groups."-bad"]')),
+    Case("TRN-004", "training.groups.gpu.partition", "not a partition name", append=gpu(partition='"-bad"')),
+    Case("TRN-005", "training.groups.gpu.threads_per_core", "threads per core out of range",
+         append=gpu(threads_per_core="3")),
+    Case("TRN-006", "training.groups", "exactly one controller group", append=CONTROLLER2),
+    Case("TRN-007", "training.groups.gpu.ebs_volume_size_gb", "EBS volume size (GB) out of range",
+         append=gpu(ebs_volume_size_gb="16385")),
+    Case("TRN-008", "training.groups.gpu.training_plan_arn", "not a training plan ARN",
+         append=gpu(training_plan_arn='"arn:aws:sagemaker:us-west-2:1:plan/x"')),
+    Case("TRN-009", "training.groups.gpu.instance_type", "a multi-node compute group needs an EFA-capable type",
+         append=gpu(instance_type='"ml.m5.xlarge"', count="2")),
+    Case("TRN-010", "training.groups.gpu.role", "controller", append=gpu(role='"boss"')),
+    Case("TRN-011", "training.groups.gpu.deep_health_checks", "unknown deep health check 'Nope'",
+         append=gpu(deep_health_checks='["Nope"]')),
+    Case("TRN-012", "training.groups.gpu.partition", "a compute group needs its partition",
+         append=gpu(partition="")),
+    Case("TRN-014", "training.ebs_kms_key_arn", "a customer EBS key is not supported on a Slurm cluster",
+         append='\n[training]\nebs_kms_key_arn = "arn:aws:kms:us-west-2:111111111111:key/abc"\n'),
+    Case("TRN-015", "training.groups.gpu.az_id", "not one of the environment's AZ IDs",
+         append=gpu(az_id='"usw2-az3"')),
+    Case("TRN-017", "training.node_recovery", "Automatic", append='\n[training]\nnode_recovery = "Sometimes"\n'),
+    Case("TRN-018", "training.groups.gpu.spot", "spot capacity and a training plan are mutually exclusive",
+         append=gpu(spot="true", training_plan_arn=PLAN)),
+    Case("TRN-019", "tags.extra", "the HyperPod cluster would get 53 tags", append=MANY_TAGS),
+    Case("TRN-020", "training.read_buckets", "not a bucket of the storage layer (got 'nope'",
+         append='\n[training]\nread_buckets = ["nope"]\n'),
+    Case("TRN-021", "training.enabled", "storage.fsx_enabled = false turns off",
+         {"[storage.fsx]\n": "[storage]\nfsx_enabled = false\n\n[storage.fsx]\n"}),
+    Case("HPP-002", "namespace", "is 55 characters",
+         {'account_id = "111111111111"': 'namespace = "abcdefghij"\naccount_id = "111111111111"'},
+         name="abcdefghijkl"),
+    Case("HPP-007", "training.users.0.name", "", append='\n[[training.users]]\nname = "Bad"\nuid = 2001\n'),
+    Case("HPP-008", "training.users.0.uid", "", append='\n[[training.users]]\nname = "bob"\nuid = 100\n'),
     Case("S3-014", "storage.replication.region", "not an AWS region (got 'mars'",
          append="\n[storage.replication]\nenabled = true\nregion = 'mars'\n"),
     Case("INF-001", "inference", "endpoint names start with abcdefghij-development1-inf, 27 characters",
@@ -289,5 +345,7 @@ def test_storage_without_its_fsx_table() -> None:
 
 
 def test_every_rule_id_has_a_case() -> None:
-    covered = {case.id for case in CASES} | {"CFG-006"}
+    # TRN-016 (accelerated groups in the AZ of an EFA file system) needs an EFA file system, which the unit base
+    # lacks: tests/unit/test_training_config.py checks it on training_rules.
+    covered = {case.id for case in CASES} | {"CFG-006", "TRN-016"}
     assert python_rule_ids() - covered == set()

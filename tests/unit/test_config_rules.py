@@ -305,7 +305,8 @@ def test_disabled_storage_needs_no_fsx_table(load: Loader) -> None:
     env = load(
         replace={
             '[storage.fsx]\naz_id = "usw2-az1"\nstorage_capacity_gib = 1200\nper_unit_storage_throughput = 125\n': "[storage]\nenabled = false\n"
-        }
+        },
+        append="\n[training]\nenabled = false\n",  # training requires storage (CFG-013)
     )
     assert env.storage is not None and not env.storage.enabled and env.storage.fsx is None
 

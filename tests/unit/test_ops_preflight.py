@@ -15,7 +15,7 @@ import pytest
 from botocore.stub import Stubber
 
 from llm_infra.config import Environment
-from llm_infra.ops.preflight import Preflight, quota_for, training_az_ids
+from llm_infra.ops.preflight import Preflight, layer_inputs, quota_for, training_az_ids
 from llm_infra.ops.report import all_passed
 from llm_infra.ops.session import Aws, client_config
 from tests.unit.conftest import Loader
@@ -59,8 +59,12 @@ def stubs() -> Iterator[StubbedAws]:
 
 @pytest.fixture
 def dev(load: Loader) -> Environment:
-    """The unit BASE environment: p5e.48xlarge EFA template, placement group 'train', FSx in usw2-az1."""
-    return load()
+    """The unit BASE environment: p5e.48xlarge EFA template, placement group 'train', FSx in usw2-az1; the
+    training layer off (its own checks are tested below, with their stubs)."""
+    return load(append=NO_TRAINING)
+
+
+NO_TRAINING = "\n[training]\nenabled = false\n"
 
 
 def instance_type(name: str, efa: int | None, vcpus: int = 192) -> dict[str, Any]:
@@ -272,7 +276,10 @@ def test_account_bound_checks_are_skipped_for_another_account(stubs: StubbedAws,
 
 def test_training_az_is_the_file_system_az_when_storage_is_on(load: Loader) -> None:
     assert training_az_ids(load()) == ("usw2-az1",)
-    assert training_az_ids(load(append="\n[storage]\nenabled = false\n")) == ("usw2-az1", "usw2-az2")
+    assert training_az_ids(load(append="\n[storage]\nenabled = false\n\n[training]\nenabled = false\n")) == (
+        "usw2-az1",
+        "usw2-az2",
+    )
 
 
 @pytest.mark.parametrize(
@@ -338,7 +345,7 @@ def full_run(stubs: StubbedAws, env: Environment) -> dict[str, tuple[str, str]]:
 def test_missing_service_linked_role_of_a_key_policy_fails_with_the_command(
     stubs: StubbedAws, load: Loader
 ) -> None:
-    env = load(replace=AUTOSCALING_ON)
+    env = load(replace=AUTOSCALING_ON, append=NO_TRAINING)
     expect_role(stubs, None)
     result = full_run(stubs, env)
     assert result["role AWSServiceRoleForAutoScaling"] == (
@@ -354,7 +361,7 @@ def test_missing_service_linked_role_of_a_key_policy_fails_with_the_command(
 
 def test_existing_service_linked_role_passes(stubs: StubbedAws, load: Loader) -> None:
     expect_role(stubs, AUTOSCALING_ARN)
-    result = full_run(stubs, load(replace=AUTOSCALING_ON))
+    result = full_run(stubs, load(replace=AUTOSCALING_ON, append=NO_TRAINING))
     assert result["role AWSServiceRoleForAutoScaling"] == (
         "pass",
         f"{AUTOSCALING_ARN} exists (a key policy names it: "
@@ -389,3 +396,30 @@ def test_service_linked_roles_are_not_checked_for_another_account(stubs: Stubbed
     [check] = preflight.service_linked_roles()
     assert (check.name, check.status) == ("role AWSServiceRoleForAutoScaling", "unknown")
     assert check.reason == "not checked: the credentials are for another account (see 'account')"
+
+
+def test_training_adds_the_hyperpod_quota_and_training_plan_checks(stubs: StubbedAws, load: Loader) -> None:
+    """With training on, preflight asks Service Quotas for '<type> for cluster usage' (SageMaker's, not EC2's)
+    and SageMaker for each training plan a group names."""
+    plan = "arn:aws:sagemaker:us-west-2:111111111111:training-plan/llm-dev-p5"
+    env = load(append=f'\n[training.groups.controller]\ntraining_plan_arn = "{plan}"\n')
+    stubs["service-quotas"].add_response(
+        "list_service_quotas",
+        {"Quotas": [{"QuotaName": "ml.m5.2xlarge for cluster usage", "Value": 0.0}]},
+        {"ServiceCode": "sagemaker"},
+    )
+    stubs["sagemaker"].add_response(
+        "describe_training_plan",
+        {
+            "TrainingPlanArn": plan,
+            "TrainingPlanName": "llm-dev-p5",
+            "Status": "Scheduled",
+        },
+        {"TrainingPlanName": "llm-dev-p5"},
+    )
+    inputs = next(i for i in layer_inputs(env) if i.account_checks)
+    result = by_name([c for name, check in inputs.account_checks for c in check(stubs.aws)])
+    assert result == {
+        "hyperpod quotas": ("fail", "quota 'ml.m5.2xlarge for cluster usage': 0.0 < 1 requested"),
+        "training plans": ("fail", "group controller: training plan llm-dev-p5 is Scheduled (want Active)"),
+    }

@@ -157,7 +157,9 @@ def test_file_systems_of_other_environments_do_not_count(stubs: StubbedAws, load
 
 
 def test_storage_disabled_has_no_fsx_probe(stubs: StubbedAws, load: Loader) -> None:
-    smoke_context, _, _ = context(stubs, load(append="\n[storage]\nenabled = false\n"))
+    smoke_context, _, _ = context(
+        stubs, load(append="\n[storage]\nenabled = false\n\n[training]\nenabled = false\n")
+    )
     assert fsx_probe(smoke_context) == []
 
 

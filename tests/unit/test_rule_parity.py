@@ -21,8 +21,19 @@ from llm_infra.config.types import Rule
 from llm_infra.paths import MODULES_DIR, PROJECT_ROOT
 from tests.support.hcl import load_hcl
 
-MODULES = ("kms-key", "network", "fsx-lustre", "s3-buckets", "inference-fleet")
-RULE_ID = re.compile(r"\[((?:KMS|NET|FSX|S3|CFG|INF)-\d{3})\]")
+# The HyperPod cluster's validations live in its provider-free body/ (the parent only forwards them).
+MODULES = (
+    "kms-key",
+    "network",
+    "fsx-lustre",
+    "s3-buckets",
+    "hyperpod-prerequisites",
+    "hyperpod-cluster/body",
+    "inference-fleet",
+)
+# Modules whose limits moved to a limits file (the HyperPod limits are read from botocore by the config).
+LIMITS_MODULES = ("kms-key", "network", "fsx-lustre", "s3-buckets", "inference-fleet")
+RULE_ID = re.compile(r"\[((?:KMS|NET|FSX|S3|CFG|TRN|HPP|INF)-\d{3})\]")
 
 # Rules only the config can check: they need more than one module's inputs (cross-layer), the whole environment
 # file, or values no module variable holds.
@@ -45,6 +56,11 @@ PYTHON_ONLY = {
     "INF-018": "min_instances >= inference.min_instances_floor: an environment policy, no module variable",
     "INF-019": "model_bucket / capture_bucket name storage buckets: cross-layer (storage -> inference)",
     "INF-020": "every model_data_url is in the model bucket: cross-layer (the role reads that bucket only)",
+    "TRN-009": "multi-node compute groups on EFA-capable types: the EFA table is the network module's data",
+    "TRN-015": "every group in one of the network's AZ IDs: cross-layer (network -> training)",
+    "TRN-016": "accelerated groups in the AZ of an EFA file system: cross-layer (storage -> training)",
+    "TRN-020": "read/write buckets are storage buckets: cross-layer (storage -> training)",
+    "TRN-021": "training needs the storage layer's file system (storage.fsx_enabled): cross-layer",
 }
 
 # Module rules on variables the wrapper never exposes or always passes a value that satisfies them.
@@ -103,6 +119,20 @@ HCL_ONLY = {
     "INF-013": "security_group_ids: the wrapper passes vpc_id (the module's own group) and no other",
     "INF-014": "kms_key_arn: the storage layer's S3 key ARN, read from its state",
     "INF-015": "capture_s3_uri: s3://<storage bucket>/<capture_prefix>, built by the stack (capture_prefix has a pattern)",
+    "HPP-001": "name: the wrapper passes the label prefix <namespace>-<env>-training (at most 32 characters)",
+    "HPP-003": "cluster_name: the label prefix, always matching the pattern (lowercase letters, digits, hyphens)",
+    "HPP-004": "storage bucket ARNs: the storage layer's outputs",
+    "HPP-005": "storage.kms_key_arn: the storage layer's output",
+    "HPP-006": "fsx.mount_path: the stack passes the constant /fsx",
+    "HPP-009": "observability.workspace_arn: the observability layer's output (not wired yet)",
+    "TRN-101": "cluster_name: the label prefix, always matching the pattern and at most 32 characters",
+    "TRN-102": "execution_role_arn: the training stack's output",
+    "TRN-103": "lifecycle_scripts.source_s3_uri: the training stack's output (bucket prefix sagemaker-)",
+    "TRN-104": "subnet_ids: the network's subnets of the groups' AZ IDs (TRN-015), distinct by construction",
+    "TRN-105": "security_group_ids: the stack passes exactly the EFA security group",
+    "TRN-107": "fsx.mount_name: the storage layer's output",
+    "TRN-108": "fsx.mount_path: the stack passes the constant /fsx",
+    "TRN-122": "instance_groups[*].subnet_id: the stack picks it from subnet_ids by the group's AZ ID",
 }
 
 
@@ -150,7 +180,9 @@ def python_rule_ids() -> set[str]:
     ids = _walk_models(Environment, set())
     package = PROJECT_ROOT / "llm_infra"
     for path in sorted([*(package / "config").glob("*.py"), *(package / "layers").rglob("*.py")]):
-        ids |= set(re.findall(r'\bid="((?:NET|FSX|S3|CFG|INF)-\d{3})"', path.read_text(encoding="utf-8")))
+        ids |= set(
+            re.findall(r'\bid="((?:NET|FSX|S3|CFG|TRN|HPP|INF)-\d{3})"', path.read_text(encoding="utf-8"))
+        )
     return ids
 
 
@@ -199,7 +231,7 @@ def test_no_module_validation_hard_codes_a_limit_of_its_limits_file() -> None:
 
 
 def _module_dirs() -> list[Path]:
-    return [MODULES_DIR / module for module in MODULES]
+    return [MODULES_DIR / module for module in LIMITS_MODULES]
 
 
 # The limits file of a module whose table is more than limits (the inf2 sizes): its own name.

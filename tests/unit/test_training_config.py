@@ -117,7 +117,7 @@ def test_duplicate_uids_and_customer_ebs_key() -> None:
             "ebs_kms_key_arn": "arn:aws:kms:us-west-2:111111111111:key/abc",
         }
     )
-    assert ("users", "[TRN-013] user names and uids must be unique") in found
+    assert ("users", "[HPP-008] user names and uids must be unique") in found
     assert any("[TRN-014] a customer EBS key is not supported on a Slurm cluster" in m for _, m in found)
 
 

@@ -17,6 +17,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from llm_infra.config.base import Model
 from llm_infra.config.efa import ec2_type, max_efa_interfaces
+from llm_infra.config.service_model import service_facts
 from llm_infra.config.types import (
     AzId,
     FiniteFloat,
@@ -32,25 +33,31 @@ from llm_infra.config.types import (
 ACCELERATED_FAMILIES = ("p", "g", "trn")
 
 
-@cache
-def sagemaker_shapes() -> Mapping[str, Any]:
-    """The SageMaker shapes the rules read, from the pinned botocore (boto3 pins it)."""
-    import botocore.session  # noqa: PLC0415 - loading the service model costs ~0.3 s; only when validating
-
-    model = botocore.session.get_session().get_service_model("sagemaker")
-
+def _extract_shapes(model: Any) -> dict[str, Any]:
     def meta(name: str) -> dict[str, Any]:
         return dict(model.shape_for(name).metadata)
 
     return {
-        "instance_types": tuple(model.shape_for("ClusterInstanceType").enum),
+        "instance_types": list(model.shape_for("ClusterInstanceType").enum),
         "group_name": meta("ClusterInstanceGroupName"),
         "partition": meta("ClusterPartitionName"),
         "count": meta("ClusterInstanceCount"),
         "threads": meta("ClusterThreadsPerCore"),
         "ebs": meta("ClusterEbsVolumeSizeInGB"),
         "plan_arn": meta("TrainingPlanArn"),
-        "deep_health_checks": tuple(model.shape_for("DeepHealthCheckType").enum),
+        "deep_health_checks": list(model.shape_for("DeepHealthCheckType").enum),
+    }
+
+
+@cache
+def sagemaker_shapes() -> Mapping[str, Any]:
+    """The SageMaker shapes the rules read, from the pinned botocore (boto3 pins it), through the per-botocore
+    cache (llm_infra/config/service_model.py): loading the model costs ~0.4 s, on every synth otherwise."""
+    shapes = service_facts("sagemaker", _extract_shapes, name="hyperpod-shapes", revision="1")
+    return {
+        **shapes,
+        "instance_types": tuple(shapes["instance_types"]),
+        "deep_health_checks": tuple(shapes["deep_health_checks"]),
     }
 
 
@@ -114,7 +121,7 @@ class InstanceGroup(Model):
     ebs_volume_size_gb: Annotated[StrictInt, _bounded("ebs", "EBS volume size (GB)"), Rule("TRN-007")] = 500
     partition: Annotated[PartitionName | None, Rule("TRN-004")] = None
     training_plan_arn: Annotated[TrainingPlanArn | None, Rule("TRN-008")] = None
-    spot: StrictBool = False
+    spot: Annotated[StrictBool, Rule("TRN-018")] = False
     deep_health_checks: Annotated[tuple[str, ...], AfterValidator(_deep_checks), Rule("TRN-011")] = ()
 
     @model_validator(mode="after")
@@ -154,6 +161,16 @@ class InstanceGroup(Model):
                     allowed=", ".join(f"ml.{t}" for t in max_efa_interfaces()),
                 )
             )
+        if self.spot and self.training_plan_arn is not None:
+            problems.append(
+                rule(
+                    "spot",
+                    "spot capacity and a training plan are mutually exclusive",
+                    True,
+                    id="TRN-018",
+                    allowed="spot = false with training_plan_arn, or no training_plan_arn",
+                )
+            )
         if self.deep_health_checks and not is_accelerated(self.instance_type):
             problems.append(
                 rule(
@@ -170,8 +187,9 @@ class InstanceGroup(Model):
 
 
 class PosixUser(Model):
-    name: Annotated[PosixName, Rule("TRN-013")]
-    uid: Annotated[StrictInt, Field(ge=2000, le=60000), Rule("TRN-013")]
+    # The ids of modules/hyperpod-prerequisites' validations of its `users` input (test_rule_parity).
+    name: Annotated[PosixName, Rule("HPP-007")]
+    uid: Annotated[StrictInt, Field(ge=2000, le=60000), Rule("HPP-008")]
     groups: tuple[PosixName, ...] = ()
 
 
@@ -184,11 +202,15 @@ class ModelSpec(Model):
 
 class TrainingConfig(Model):
     enabled: StrictBool = True
-    node_recovery: Literal["Automatic", "None"] = "Automatic"
+    node_recovery: Annotated[Literal["Automatic", "None"], Rule("TRN-017")] = "Automatic"
     groups: Annotated[dict[GroupName, InstanceGroup], Rule("TRN-006", key="TRN-003")] = Field(
         default_factory=dict
     )
     users: tuple[PosixUser, ...] = ()
+    # The storage layer's buckets (storage.buckets keys) the nodes read (datasets) and read and write
+    # (checkpoints) through the execution role (rule TRN-020: each a configured bucket).
+    read_buckets: tuple[str, ...] = ("datasets",)
+    write_buckets: tuple[str, ...] = ("checkpoints",)
     ebs_kms_key_arn: str | None = None
     model: ModelSpec | None = None
 
@@ -214,7 +236,7 @@ class TrainingConfig(Model):
                     "users",
                     "user names and uids must be unique",
                     names,
-                    id="TRN-013",
+                    id="HPP-008",
                     allowed="distinct names and uids",
                 )
             )

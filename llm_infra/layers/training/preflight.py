@@ -4,9 +4,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
+from llm_infra.layers.spec import PreflightInputs
 from llm_infra.layers.training.config import TrainingConfig
+
+if TYPE_CHECKING:
+    from llm_infra.ops.report import Check
 
 
 def wanted_instances(training: TrainingConfig) -> Counter[str]:
@@ -44,3 +49,33 @@ def training_plan_findings(sagemaker_client: Any, training: TrainingConfig) -> l
         if status != "Active":
             findings.append(f"group {name}: training plan {plan_name} is {status} (want Active)")
     return findings
+
+
+def _quota_checks(training: TrainingConfig, aws: Any) -> list[Check]:
+    from llm_infra.ops.report import failed, passed  # noqa: PLC0415
+
+    findings = quota_findings(aws.client("service-quotas"), training)
+    if findings:
+        return [failed("hyperpod quotas", "; ".join(findings))]
+    asked = ", ".join(f"{n} x {t}" for t, n in sorted(wanted_instances(training).items()))
+    return [passed("hyperpod quotas", f"'<type> for cluster usage' covers {asked}")]
+
+
+def _plan_checks(training: TrainingConfig, aws: Any) -> list[Check]:
+    from llm_infra.ops.report import failed, passed  # noqa: PLC0415
+
+    findings = training_plan_findings(aws.client("sagemaker"), training)
+    if findings:
+        return [failed("training plans", "; ".join(findings))]
+    return [passed("training plans", "every training plan a group names is Active")]
+
+
+def inputs(training: TrainingConfig) -> PreflightInputs:
+    """The groups' AZ IDs, and the HyperPod checks: SageMaker cluster quotas (not EC2's: HyperPod instances
+    count against "<type> for cluster usage", so the groups' ml.* types are not EC2 instance types to check)
+    and, when a group names one, that its training plan is Active."""
+    checks: list[tuple[str, Any]] = [("hyperpod quotas", partial(_quota_checks, training))]
+    if any(group.training_plan_arn for group in training.groups.values()):
+        checks.append(("training plans", partial(_plan_checks, training)))
+    az_ids = tuple(sorted({group.az_id for group in training.groups.values()}))
+    return PreflightInputs(az_ids=az_ids, account_checks=tuple(checks))

@@ -51,4 +51,66 @@ def rules(environment: Environment) -> Problems:
     if not isinstance(training, TrainingConfig) or not training.enabled:
         return []
     storage = STORAGE.config(environment)
-    return training_rules(training, NETWORK.require(environment).az_ids, storage.fsx if storage else None)
+    if storage is not None and storage.fsx is None:
+        # Every node mounts the file system (node-config.json, the cluster's fsx_lustre_config): no FSx, no cluster.
+        return [
+            rule(
+                "training.enabled",
+                "the HyperPod cluster mounts the storage layer's FSx for Lustre file system, which "
+                "storage.fsx_enabled = false turns off",
+                True,
+                id="TRN-021",
+                allowed="storage.fsx_enabled = true, or training.enabled = false",
+            )
+        ]
+    problems = training_rules(training, NETWORK.require(environment).az_ids, storage.fsx if storage else None)
+    buckets = tuple(storage.buckets) if storage else ()
+    return problems + naming_rules(environment, training, buckets)
+
+
+def naming_rules(environment: Environment, training: TrainingConfig, buckets: tuple[str, ...]) -> Problems:
+    """What the training and hyperpod stacks derive must fit their modules: the lifecycle bucket name (HPP-002),
+    the cluster's tag count (TRN-019), and the buckets the nodes read and write must be storage buckets (TRN-020)."""
+    from llm_infra.layers.training.names import (  # noqa: PLC0415
+        CLUSTER_TAGS_MAX,
+        LIFECYCLE_BUCKET_PREFIX_MAX,
+        cluster_tags,
+        lifecycle_bucket_prefix,
+    )
+
+    problems: Problems = []
+    prefix = lifecycle_bucket_prefix(environment)
+    if len(prefix) > LIFECYCLE_BUCKET_PREFIX_MAX:
+        problems.append(
+            rule(
+                "namespace",
+                f"the lifecycle bucket prefix {prefix} is {len(prefix)} characters",
+                environment.namespace,
+                id="HPP-002",
+                allowed=f"a namespace and name that keep it at most {LIFECYCLE_BUCKET_PREFIX_MAX}",
+            )
+        )
+    tags = cluster_tags(environment)
+    if len(tags) > CLUSTER_TAGS_MAX:
+        problems.append(
+            rule(
+                "tags.extra",
+                f"the HyperPod cluster would get {len(tags)} tags",
+                len(tags),
+                id="TRN-019",
+                allowed=f"at most {CLUSTER_TAGS_MAX} with the label's own",
+            )
+        )
+    for field in ("read_buckets", "write_buckets"):
+        for key in getattr(training, field):
+            if key not in buckets:
+                problems.append(
+                    rule(
+                        f"training.{field}",
+                        "not a bucket of the storage layer",
+                        key,
+                        id="TRN-020",
+                        allowed=", ".join(sorted(buckets)) or "none configured",
+                    )
+                )
+    return problems

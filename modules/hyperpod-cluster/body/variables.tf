@@ -36,6 +36,7 @@ variable "lifecycle_scripts" {
 variable "subnet_ids" {
   description = "Only the subnets the instance groups use (vpc_config replaces the cluster on change)."
   type        = list(string)
+  nullable    = false
 
   validation {
     condition     = length(var.subnet_ids) >= 1 && length(var.subnet_ids) <= 16 && length(distinct(var.subnet_ids)) == length(var.subnet_ids)
@@ -46,6 +47,7 @@ variable "subnet_ids" {
 variable "security_group_ids" {
   description = "The network layer's EFA security group (1-5 groups)."
   type        = list(string)
+  nullable    = false
 
   validation {
     condition     = length(var.security_group_ids) >= 1 && length(var.security_group_ids) <= 5
@@ -59,7 +61,7 @@ variable "node_recovery" {
 
   validation {
     condition     = contains(["Automatic", "None"], var.node_recovery)
-    error_message = "[TRN-106] node_recovery must be Automatic or None."
+    error_message = "[TRN-017] node_recovery must be Automatic or None."
   }
 }
 
@@ -94,7 +96,7 @@ variable "ebs_kms_key_id" {
 
   validation {
     condition     = var.ebs_kms_key_id == null
-    error_message = "[TRN-109] ebs_kms_key_id must be null: a customer-managed EBS key needs node_provisioning_mode Continuous, which HyperPod supports only for EKS, not Slurm."
+    error_message = "[TRN-014] ebs_kms_key_id must be null: a customer-managed EBS key needs node_provisioning_mode Continuous, which HyperPod supports only for EKS, not Slurm."
   }
 }
 
@@ -112,72 +114,77 @@ variable "instance_groups" {
     spot               = optional(bool, false)
     deep_health_checks = optional(list(string), [])
   }))
+  nullable = false
 
   validation {
     condition     = alltrue([for name in keys(var.instance_groups) : can(regex("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$", name))])
-    error_message = "[TRN-110] instance group names must match ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$."
+    error_message = "[TRN-003] instance group names must match ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$."
   }
 
   validation {
     condition     = alltrue([for g in values(var.instance_groups) : contains(["controller", "login", "compute"], g.role)])
-    error_message = "[TRN-111] instance_groups[*].role must be controller, login or compute."
+    error_message = "[TRN-010] instance_groups[*].role must be controller, login or compute."
   }
 
   validation {
     condition     = length([for g in values(var.instance_groups) : g if g.role == "controller"]) == 1
-    error_message = "[TRN-112] instance_groups must hold exactly one controller group."
+    error_message = "[TRN-006] instance_groups must hold exactly one controller group."
   }
 
   validation {
     condition     = alltrue([for g in values(var.instance_groups) : can(regex("^ml\\.[a-z0-9-]+\\.[a-z0-9]+$", g.instance_type))])
-    error_message = "[TRN-113] instance_groups[*].instance_type must be an ml.* HyperPod instance type."
+    error_message = "[TRN-001] instance_groups[*].instance_type must be an ml.* HyperPod instance type."
   }
 
   validation {
     condition     = alltrue([for g in values(var.instance_groups) : g.instance_count >= 0 && g.instance_count <= 6758 && floor(g.instance_count) == g.instance_count])
-    error_message = "[TRN-114] instance_groups[*].instance_count must be an integer 0-6758."
+    error_message = "[TRN-002] instance_groups[*].instance_count must be an integer 0-6758."
   }
 
   validation {
     condition     = alltrue([for g in values(var.instance_groups) : contains([1, 2], g.threads_per_core)])
-    error_message = "[TRN-115] instance_groups[*].threads_per_core must be 1 or 2."
+    error_message = "[TRN-005] instance_groups[*].threads_per_core must be 1 or 2."
   }
 
   validation {
     condition     = alltrue([for g in values(var.instance_groups) : g.ebs_volume_size_gb >= 1 && g.ebs_volume_size_gb <= 16384 && floor(g.ebs_volume_size_gb) == g.ebs_volume_size_gb])
-    error_message = "[TRN-116] instance_groups[*].ebs_volume_size_gb must be an integer 1-16384."
+    error_message = "[TRN-007] instance_groups[*].ebs_volume_size_gb must be an integer 1-16384."
   }
 
   validation {
     # Each compute group sits in exactly one partition; controller and login groups in none.
-    condition = alltrue([for g in values(var.instance_groups) :
-    g.role == "compute" ? (g.partition != null && can(regex("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$", coalesce(g.partition, "-")))) : g.partition == null])
-    error_message = "[TRN-117] instance_groups[*].partition is required on compute groups (pattern ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$) and not allowed on controller/login groups."
+    condition     = alltrue([for g in values(var.instance_groups) : g.role == "compute" ? g.partition != null : g.partition == null])
+    error_message = "[TRN-012] instance_groups[*].partition is required on compute groups and not allowed on controller/login groups."
+  }
+
+  validation {
+    condition     = alltrue([for g in values(var.instance_groups) : g.partition == null || can(regex("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$", coalesce(g.partition, "-")))])
+    error_message = "[TRN-004] instance_groups[*].partition must match ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$."
   }
 
   validation {
     condition = alltrue([for g in values(var.instance_groups) :
     g.training_plan_arn == null || can(regex("^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:[0-9]{12}:training-plan/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$", coalesce(g.training_plan_arn, "-")))])
-    error_message = "[TRN-118] instance_groups[*].training_plan_arn must be arn:<partition>:sagemaker:<region>:<account>:training-plan/<name>."
+    error_message = "[TRN-008] instance_groups[*].training_plan_arn must be arn:<partition>:sagemaker:<region>:<account>:training-plan/<name>."
   }
 
   validation {
     # A training plan reserves the capacity; spot is the opposite purchase option.
     condition     = alltrue([for g in values(var.instance_groups) : !(g.spot && g.training_plan_arn != null)])
-    error_message = "[TRN-119] instance_groups[*]: spot and training_plan_arn are mutually exclusive."
+    error_message = "[TRN-018] instance_groups[*]: spot and training_plan_arn are mutually exclusive."
   }
 
   validation {
     condition = alltrue([for g in values(var.instance_groups) :
     alltrue([for c in g.deep_health_checks : contains(["InstanceStress", "InstanceConnectivity"], c)]) && length(distinct(g.deep_health_checks)) == length(g.deep_health_checks)])
-    error_message = "[TRN-120] instance_groups[*].deep_health_checks must be distinct values of InstanceStress, InstanceConnectivity."
+    error_message = "[TRN-011] instance_groups[*].deep_health_checks must be distinct values of InstanceStress, InstanceConnectivity."
   }
 
   validation {
     # Deep health checks exercise GPUs/Trainium and EFA: only accelerated groups run them.
     condition = alltrue([for g in values(var.instance_groups) :
     length(g.deep_health_checks) == 0 || can(regex("^ml\\.(p|g|trn)[0-9]", g.instance_type))])
-    error_message = "[TRN-121] instance_groups[*].deep_health_checks are only allowed on accelerated (ml.p*, ml.g*, ml.trn*) groups."
+    error_message = "[TRN-011] instance_groups[*].deep_health_checks are only allowed on accelerated (ml.p*, ml.g*, ml.trn*) groups."
   }
 
   validation {
@@ -190,10 +197,11 @@ variable "instance_groups" {
 variable "tags" {
   description = "Tags for the cluster (awscc has no default_tags): turned into [{key, value}] sorted by key."
   type        = map(string)
+  nullable    = false
   default     = {}
 
   validation {
     condition     = length(var.tags) <= 50
-    error_message = "[TRN-123] tags must hold at most 50 entries."
+    error_message = "[TRN-019] tags must hold at most 50 entries."
   }
 }
