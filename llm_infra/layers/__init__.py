@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from llm_infra.label import Label, short_layer
 from llm_infra.layers.network import LAYER as NETWORK
+from llm_infra.layers.observability import LAYER as OBSERVABILITY
 from llm_infra.layers.spec import Layer, PreflightInputs, state_key
 from llm_infra.layers.storage import LAYER as STORAGE
 
@@ -20,11 +21,12 @@ if TYPE_CHECKING:
 
 # In dependency order (``ordered`` checks and, for layers added out of order, restores it).
 AnyLayer = Layer[Any]
-LAYERS: tuple[AnyLayer, ...] = (NETWORK, STORAGE)
+LAYERS: tuple[AnyLayer, ...] = (NETWORK, STORAGE, OBSERVABILITY)
 
 __all__ = [
     "LAYERS",
     "NETWORK",
+    "OBSERVABILITY",
     "STORAGE",
     "AnyLayer",
     "Layer",

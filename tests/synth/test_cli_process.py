@@ -17,7 +17,11 @@ import pytest
 from llm_infra.paths import ENVIRONMENTS_DIR
 from tests.support.synth import ROOT, SYNTH_TIMEOUT_S, main_env, run_main
 
-SHIPPED = sorted(f"{env}-{layer}" for env in ("dev", "prod", "staging") for layer in ("network", "storage"))
+SHIPPED = sorted(
+    f"{env}-{layer}"
+    for env in ("dev", "prod", "staging")
+    for layer in ("network", "storage", "observability")
+)
 STAGING_WAIT_S = 60.0
 
 

@@ -169,7 +169,12 @@ def test_it_is_synthesized_after_storage_reading_storage_and_summarized(
     assert registered.require(env).size == 3
     outdir = tmp_path / "cdktf.out"
     result = synth([env], outdir)
-    assert [s.label.stack_id for s in result.stacks] == ["dev-network", "dev-storage", "dev-extra"]
+    assert [s.label.stack_id for s in result.stacks] == [
+        "dev-network",
+        "dev-storage",
+        "dev-extra",
+        "dev-observability",
+    ]
     stack = json.loads((outdir / "stacks" / "dev-extra" / "cdk.tf.json").read_text(encoding="utf-8"))
     thing = stack["module"]["thing"]
     assert thing["name"] == "llm-dev-extra"
@@ -191,8 +196,8 @@ def test_it_is_listed(
         patch.setenv("LLM_INFRA_ENV_FILES", str(path))
         assert cli.main(["--list"]) == 0
     stacks = json.loads(capsys.readouterr().out)["stacks"]
-    assert [s["stack"] for s in stacks] == ["dev-network", "dev-storage", "dev-extra"]
-    assert stacks[-1] == {
+    assert [s["stack"] for s in stacks] == ["dev-network", "dev-storage", "dev-extra", "dev-observability"]
+    assert stacks[2] == {
         "stack": "dev-extra",
         "environment": "dev",
         "layer": "extra",
@@ -242,7 +247,7 @@ def test_enabled_without_its_required_layer_is_a_config_error(
 
 def test_it_is_probed_by_smoke_and_feeds_preflight(registered: Layer[ExtraConfig], tmp_path: Path) -> None:
     env = load(env_file(tmp_path, "\n[extra]\nsize = 3\n"))
-    assert [name for name, _probe in layer_probes()] == ["network", "fsx", "extra"]
+    assert [name for name, _probe in layer_probes()] == ["network", "fsx", "extra", "observability"]
     from llm_infra.ops.preflight import configured_instance_types  # noqa: PLC0415
 
     assert configured_instance_types(env)["inf2.xlarge"] == ["extra"]

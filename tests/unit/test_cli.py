@@ -220,7 +220,15 @@ def test_list_prints_the_stacks_in_apply_order_as_json_and_writes_nothing(tmp_pa
     assert [(s["stack"], s["environment"], s["layer"], s["state_key"], s["depends_on"]) for s in stacks] == [
         ("alpha-network", "alpha", "network", "alpha/network.tfstate", []),
         ("alpha-storage", "alpha", "storage", "alpha/storage.tfstate", ["alpha-network"]),
+        (
+            "alpha-observability",
+            "alpha",
+            "observability",
+            "alpha/observability.tfstate",
+            ["alpha-network", "alpha-storage"],
+        ),
         ("beta-network", "beta", "network", "beta/network.tfstate", []),
+        ("beta-observability", "beta", "observability", "beta/observability.tfstate", ["beta-network"]),
     ]
     storage = stacks[1]
     assert storage["providers"] == ["aws"]
