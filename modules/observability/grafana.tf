@@ -81,6 +81,7 @@ resource "aws_iam_role_policy" "grafana" {
 }
 
 resource "aws_security_group" "grafana" {
+  #checkov:skip=CKV2_AWS_5:Attached to the Grafana workspace's vpc_configuration below (checkov does not model aws_grafana_workspace).
   count = local.grafana_vpc ? 1 : 0
 
   name_prefix = "${var.name}-grafana-"

@@ -63,6 +63,7 @@ module "kms" {
 ################################################################################
 
 resource "aws_cloudwatch_log_group" "this" {
+  #checkov:skip=CKV_AWS_338:AMP's log group holds rule-evaluation and alert manager errors, not audit records; each environment chooses the retention and min_log_retention_days (OBS-003, prod.toml: 365) is the floor it enforces.
   count = var.prevent_destroy ? 0 : 1
 
   name              = local.log_group_name
@@ -73,6 +74,7 @@ resource "aws_cloudwatch_log_group" "this" {
 }
 
 resource "aws_cloudwatch_log_group" "protected" {
+  #checkov:skip=CKV_AWS_338:AMP's log group holds rule-evaluation and alert manager errors, not audit records; each environment chooses the retention and min_log_retention_days (OBS-003, prod.toml: 365) is the floor it enforces.
   count = var.prevent_destroy ? 1 : 0
 
   name              = local.log_group_name

@@ -51,6 +51,25 @@ def _empty_access_logs(work: Path, moto: MotoServer, env: Environment, tf_env: d
     empty_bucket(moto, env, f"{env.namespace}-{env.name}-storage-{env.account_id}-access-logs")
 
 
+def _storage_outputs_moto_cannot_hold(_producers: Producers, _name: str) -> dict[str, Any]:
+    """The file-system outputs of a storage stack applied without its file system (MOTO_APPLY_TARGETS): values of
+    the shape AWS returns, for consumers that only pass them on (a dimension, a mount name). A test that needs a
+    real file system on moto creates one (tests/support/fsx.py)."""
+    return {
+        "fsx_file_system_id": "fs-0123456789abcdef0",
+        "fsx_dns_name": "fs-0123456789abcdef0.fsx.us-west-2.amazonaws.com",
+        "fsx_mount_name": "abcdefgh",
+    }
+
+
+# Layer -> the outputs its consumers read that the moto apply cannot produce (supplied once, for all consumers, in
+# a copy of the producer's state that only the consumers' remote-state reads see; the producer's own state is
+# never changed).
+SUPPLIED_OUTPUTS: dict[str, Callable[[Producers, str], dict[str, Any]]] = {
+    "storage": _storage_outputs_moto_cannot_hold,
+}
+
+
 # Layer -> what must happen before its stack can be destroyed.
 BEFORE_DESTROY: dict[str, Callable[[Path, MotoServer, Environment, dict[str, str]], None]] = {
     "storage": _empty_access_logs,
@@ -108,13 +127,29 @@ class Producers:
         shutil.copyfile(self.state_path(name), work / "terraform.tfstate")
 
     def remote_states(self, consumer: str) -> dict[str, Path]:
-        """The override of ``consumer``'s remote-state reads: data source name -> applied producer's state file.
+        """The override of ``consumer``'s remote-state reads: data source name -> applied producer's state file
+        (with the outputs moto cannot produce supplied, see SUPPLIED_OUTPUTS).
 
         The consumer is named as synthesized (``<env>-<layer>``); its reads are taken from the moto variant."""
         return {
-            remote_state_name(p.environment, p.layer): self.state_path(p.name)
+            remote_state_name(p.environment, p.layer): self.consumer_view(p.name)
             for p in producers_of(self.outdir, self.entry(consumer))
         }
+
+    def consumer_view(self, name: str) -> Path:
+        """The state file consumers of stack ``name`` read: its own, or a copy with SUPPLIED_OUTPUTS added."""
+        supply = SUPPLIED_OUTPUTS.get(self.entry(name).layer)
+        if supply is None:
+            return self.state_path(name)
+        view = self.work(name) / "consumer-view.tfstate.json"
+        if not view.exists():
+            state = self.state(name)
+            outputs = state.setdefault("outputs", {})
+            for key, value in supply(self, name).items():
+                assert key not in outputs, f"{name}: moto produced output {key} after all: drop the supplied value"
+                outputs[key] = {"value": value, "type": "string"}
+            view.write_text(json.dumps(state, indent=2), encoding="utf-8")
+        return view
 
     def destroy(self, environment: str) -> list[str]:
         """Destroy every applied stack of ``environment``, consumers first; returns what could not be destroyed.
