@@ -38,6 +38,45 @@ MOTO_APPLY_TARGETS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Layer -> module folder -> a Terraform override file written into that module's copy in the work folder of the
+# *applied* stack (override files work per module directory). What moto 5.2.5 cannot hold: it drops an AMP
+# workspace's kms_key_arn (so the workspace would be replaced on every plan) and has no Grafana and no AMP alert
+# manager backend. The shipped stacks keep all of it and are planned in full (test_plan_against_moto).
+MOTO_MODULE_OVERRIDES: dict[str, dict[str, str]] = {
+    "observability": {
+        "observability": """
+resource "aws_prometheus_workspace" "this" {
+  kms_key_arn = null
+}
+
+resource "aws_prometheus_workspace" "protected" {
+  kms_key_arn = null
+}
+
+resource "aws_grafana_workspace" "this" {
+  count = 0
+}
+
+resource "aws_grafana_workspace" "protected" {
+  count = 0
+}
+
+resource "aws_prometheus_alert_manager_definition" "this" {
+  count = 0
+}
+""",
+    },
+}
+
+
+def write_moto_module_overrides(work: Path, layer: str) -> None:
+    """Write MOTO_MODULE_OVERRIDES[layer] into ``work``'s module copies (no entry: nothing)."""
+    for module, text in MOTO_MODULE_OVERRIDES.get(layer, {}).items():
+        folder = work / "modules" / module
+        assert folder.is_dir(), f"{work} has no module {module} to override"
+        (folder / "moto_override.tf").write_text(text.lstrip(), encoding="utf-8")
+
+
 def _empty_access_logs(work: Path, moto: MotoServer, env: Environment, tf_env: dict[str, str]) -> None:
     """Terraform never deletes a bucket that holds objects (no force_destroy anywhere), and the access-log bucket
     has received moto's server access logs: stop the logging and empty the log bucket first, as an operator
@@ -107,6 +146,7 @@ class Producers:
                 self.tf_env,
                 remote_states=remote_states,
             )
+            write_moto_module_overrides(work, stack.layer)
             terraform([*APPLY, *self.targets(name)], work, self.tf_env, timeout=PLAN_TIMEOUT_S)
             self.applied[name] = work
         return self.applied[name]
@@ -136,6 +176,11 @@ class Producers:
             for p in producers_of(self.outdir, self.entry(consumer))
         }
 
+    def outputs_for_consumers(self, name: str) -> dict[str, Any]:
+        """output name -> value of stack ``name`` as its consumers read it (with SUPPLIED_OUTPUTS)."""
+        state = json.loads(self.consumer_view(name).read_text(encoding="utf-8"))
+        return {key: value["value"] for key, value in state.get("outputs", {}).items()}
+
     def consumer_view(self, name: str) -> Path:
         """The state file consumers of stack ``name`` read: its own, or a copy with SUPPLIED_OUTPUTS added."""
         supply = SUPPLIED_OUTPUTS.get(self.entry(name).layer)
@@ -146,7 +191,9 @@ class Producers:
             state = self.state(name)
             outputs = state.setdefault("outputs", {})
             for key, value in supply(self, name).items():
-                assert key not in outputs, f"{name}: moto produced output {key} after all: drop the supplied value"
+                assert key not in outputs, (
+                    f"{name}: moto produced output {key} after all: drop the supplied value"
+                )
                 outputs[key] = {"value": value, "type": "string"}
             view.write_text(json.dumps(state, indent=2), encoding="utf-8")
         return view

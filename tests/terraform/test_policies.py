@@ -48,3 +48,33 @@ def test_plan_with_public_ip_on_an_efa_card_fails(binary: str) -> None:
     assert [(check, address) for check, address, _file in result.failures] == [
         ("CKV_LLM_1", "aws_launch_template.this")
     ]
+
+
+OBSERVABILITY = Path(__file__).parent / "fixtures" / "observability_policies"
+OBSERVABILITY_CHECKS = "CKV_LLM_21,CKV_LLM_22,CKV_LLM_23,CKV_LLM_24,CKV_LLM_25"
+
+
+def test_each_broken_observability_resource_fails(binary: str) -> None:
+    result = run_checkov(
+        binary, ["-d", str(OBSERVABILITY / "bad"), "--framework", "terraform", "-c", OBSERVABILITY_CHECKS]
+    )
+    assert sorted((check, address) for check, address, _file in result.failures) == [
+        ("CKV_LLM_21", "aws_prometheus_workspace.no_key"),
+        ("CKV_LLM_22", "aws_prometheus_workspace.log_arn_without_star"),
+        ("CKV_LLM_22", "aws_prometheus_workspace.no_logging"),
+        ("CKV_LLM_23", "aws_grafana_workspace.open"),
+        ("CKV_LLM_23", "aws_grafana_workspace.vpc_without_security_group"),
+        ("CKV_LLM_24", "aws_cloudwatch_metric_alarm.no_action"),
+        ("CKV_LLM_24", "aws_cloudwatch_metric_alarm.not_a_topic"),
+        ("CKV_LLM_25", "aws_sns_topic.aws_managed_key"),
+        ("CKV_LLM_25", "aws_sns_topic.unencrypted"),
+    ]
+    # each bad AMP workspace breaks one of its two rules: the other passes
+    assert result.passed == 3
+
+
+def test_good_observability_resources_pass(binary: str) -> None:
+    result = run_checkov(
+        binary, ["-d", str(OBSERVABILITY / "good"), "--framework", "terraform", "-c", OBSERVABILITY_CHECKS]
+    )
+    assert result.failed == 0 and result.passed == 7
