@@ -36,7 +36,7 @@ LOCK_OUTDIR    := $(or $(CDKTF_OUTDIR),cdktf.out)
 LOCK_SOURCE     = $(if $(LLM_INFRA_TF_MIRROR),-fs-mirror=$(LLM_INFRA_TF_MIRROR) $(addprefix -platform=,$(notdir \
                   $(wildcard $(LLM_INFRA_TF_MIRROR)/registry.terraform.io/hashicorp/*/*/*_*))),$(addprefix -platform=,$(LOCK_PLATFORMS)))
 
-.PHONY: synth test unit lint fmt bench clean lock tools
+.PHONY: synth test unit lint fmt bench clean lock tools readme-dashboards
 
 synth: $(VENV)/.installed
 	$(PY) main.py
@@ -81,6 +81,9 @@ fmt: $(VENV)/.installed
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 	terraform fmt -recursive modules
+
+readme-dashboards: $(VENV)/.installed
+	$(PY) -m llm_infra.layers.observability.readme --write
 
 bench: $(VENV)/.installed
 	$(PY) scripts/bench_synth.py

@@ -130,7 +130,11 @@ class TopicOnCustomerKey(BaseResourceCheck):
 
     def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
         key = _value(conf, "kms_master_key_id")
-        if not _set(key) or str(key).strip() in ("alias/aws/sns", "aws/sns") or str(key).endswith(":alias/aws/sns"):
+        if (
+            not _set(key)
+            or str(key).strip() in ("alias/aws/sns", "aws/sns")
+            or str(key).endswith(":alias/aws/sns")
+        ):
             return CheckResult.FAILED
         return CheckResult.PASSED
 
