@@ -37,6 +37,7 @@ STACKS = stack_order()
 SET_BUT_UNKNOWN_AT_PLAN = {
     "CKV_AWS_158": "kms_key_id",
     "CKV_LLM_21": "kms_key_arn",  # the observability module's key
+    "CKV_LLM_23": "vpc_configuration",  # Grafana's security group, made by the same plan
     "CKV_LLM_24": "alarm_actions",  # the observability module's topic
     "CKV_LLM_25": "kms_master_key_id",
 }
@@ -96,6 +97,12 @@ def _check_network(plan: dict[str, Any], env: Environment, _producers: Producers
         assert {i["interface_type"] for i in interfaces[1:]} <= {"efa-only"}
         assert values["metadata_options"][0]["http_tokens"] == "required"
         assert all(i["associate_public_ip_address"] in ("false", False) for i in interfaces)
+    # observability on: its AMP workspace is reached through the aps-workspaces endpoint wherever the network has
+    # interface endpoints (derived in Python, llm_infra/layers/network/endpoints.py)
+    services = {r["values"]["service_name"] for r in of_type(plan, "aws_vpc_endpoint")}
+    interface = network.closed_network or network.interface_endpoints_enabled
+    wanted = interface and env.observability is not None and env.observability.enabled
+    assert (f"com.amazonaws.{env.region}.aps-workspaces" in services) == wanted
     # no shipped environment turns on network.kms_key_allow_autoscaling_service_linked_role
     (network_key,) = of_type(plan, "aws_kms_key")
     assert "AWSServiceRoleForAutoScaling" not in network_key["values"]["policy"]
