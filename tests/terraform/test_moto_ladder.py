@@ -288,7 +288,11 @@ def test_dev_observability_apply_on_moto(producers: Producers, tf_env: dict[str,
         "aws_sns_topic_subscription", "aws_prometheus_workspace", "aws_prometheus_rule_group_namespace",
         "aws_cloudwatch_metric_alarm", "aws_cloudwatch_dashboard", "aws_iam_role",
     } <= applied  # fmt: skip
-    assert not applied & {"aws_grafana_workspace", "aws_prometheus_alert_manager_definition", "aws_budgets_budget"}
+    assert not applied & {
+        "aws_grafana_workspace",
+        "aws_prometheus_alert_manager_definition",
+        "aws_budgets_budget",
+    }
     assert state["outputs"]["amp_remote_write_url"]["value"].endswith("/api/v1/remote_write")
     _code, plan = plan_json(work, tf_env)
     assert_empty_but_for_moto_gaps(plan)
