@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from llm_infra.cdk import Construct
@@ -39,7 +39,7 @@ class ObservabilityModule(ModuleWrapper):
         rule_groups: Mapping[str, str],
         alertmanager_definition_template: str,
         grafana_vpc_id: str | None,
-        grafana_subnet_ids: Sequence[str],
+        grafana_subnet_ids: str | None,
         fsx: Mapping[str, Any] | None,
         dashboards: Mapping[str, Any],
         prevent_destroy: bool,
@@ -67,7 +67,8 @@ class ObservabilityModule(ModuleWrapper):
                     "plugin_admin_enabled": grafana.plugin_admin_enabled,
                     "role_associations": grafana.role_associations(),
                     "vpc_id": grafana_vpc_id if grafana.vpc else None,
-                    "subnet_ids": list(grafana_subnet_ids) if grafana.vpc else [],
+                    # an expression that evaluates to the list (see ObservabilityStack)
+                    "subnet_ids": grafana_subnet_ids if grafana.vpc and grafana_subnet_ids else [],
                     "security_group_ids": list(grafana.security_group_ids),
                     "prefix_list_ids": list(grafana.prefix_list_ids),
                     "vpce_ids": list(grafana.vpce_ids),

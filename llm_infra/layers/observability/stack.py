@@ -11,6 +11,7 @@ from llm_infra.layers.observability.dashboards import Widget, fsx_widgets, nat_w
 from llm_infra.layers.observability.outputs import ObservabilityOutputs
 from llm_infra.layers.storage.outputs import StorageOutputs
 from llm_infra.stacks.base import LayerStack
+from llm_infra.wrappers.base import expression
 from llm_infra.wrappers.observability import ObservabilityModule
 from llm_infra.wrappers.protection import moved_blocks
 
@@ -70,10 +71,12 @@ class ObservabilityStack(LayerStack):
             for az in network_config.nat_az_ids
         }
         dashboards["network"] = nat_widgets(nat_ids)
-        subnet_ids = [
-            self.remote_entry(net.private_subnet_ids, az, source="network.private_subnets")
-            for az in grafana_subnet_az_ids(environment)
-        ]
+        # Grafana's VPC connection: the network's private subnets in AZ-ID order, at most six (OBS-011 checked the
+        # count). One expression, not a checked entry per AZ: every entry is there by construction of the map.
+        assert isinstance(net.private_subnet_ids, str)  # read by name: one reference to the whole map
+        reference = expression(net.private_subnet_ids)
+        count = len(grafana_subnet_az_ids(environment))
+        subnet_ids = f"${{[for az in slice(sort(keys({reference})), 0, {count}) : {reference}[az]]}}"
         self.observability = ObservabilityModule(
             self,
             "observability",
@@ -82,7 +85,7 @@ class ObservabilityStack(LayerStack):
             rule_groups=rule_groups(config.node_alerts),
             alertmanager_definition_template=alertmanager_template(),
             grafana_vpc_id=net.vpc_id,
-            grafana_subnet_ids=subnet_ids if config.grafana.enabled else [],
+            grafana_subnet_ids=subnet_ids if config.grafana.enabled else None,
             fsx=fsx,
             dashboards=to_module(dashboards) if config.dashboards else {},
             prevent_destroy=protect,
