@@ -9,6 +9,15 @@ CDKTF_VENV    := .venv-cdktf
 # boto3: the [training] rules read HyperPod's limits from botocore's SageMaker model (pyproject pins the same).
 CDKTF_PINS    := cdktf==0.21.0 constructs==10.8.1 jsii==1.142.0 pydantic==2.14.3 boto3==1.44.5
 PY            := $(VENV)/bin/python
+# promtool and amtool: Debian bookworm's prometheus / prometheus-alertmanager packages, pinned, unpacked into
+# $(TOOLS_DIR) with dpkg-deb (no system-wide install, no services): tests check the generated AMP rule groups and
+# alert manager definition with them. `apt-get update` runs only when the pinned version is not in the lists.
+TOOLS_DIR          := .tools
+PROMETHEUS_DEB     := prometheus=2.42.0+ds-5+deb12u1
+ALERTMANAGER_DEB   := prometheus-alertmanager=0.25.0-1+b4
+TOOLS_STAMP        := $(TOOLS_DIR)/.installed-$(subst =,-,$(PROMETHEUS_DEB))-$(subst =,-,$(ALERTMANAGER_DEB))
+PROMTOOL           := $(TOOLS_DIR)/root/usr/bin/promtool
+AMTOOL             := $(TOOLS_DIR)/root/usr/bin/amtool
 # pytest workers for `make test` (pytest-xdist); 1 runs the suite in this process, in file order.
 PYTEST_WORKERS ?= 2
 PYTEST_XDIST   = $(if $(filter 1,$(PYTEST_WORKERS)),-p no:xdist,-n $(PYTEST_WORKERS) --dist loadgroup)
@@ -28,7 +37,7 @@ LOCK_OUTDIR    := $(or $(CDKTF_OUTDIR),cdktf.out)
 LOCK_SOURCE     = $(if $(LLM_INFRA_TF_MIRROR),-fs-mirror=$(LLM_INFRA_TF_MIRROR) $(addprefix -platform=,$(notdir \
                   $(wildcard $(LLM_INFRA_TF_MIRROR)/registry.terraform.io/hashicorp/*/*/*_*))),$(addprefix -platform=,$(LOCK_PLATFORMS)))
 
-.PHONY: synth test unit lint fmt bench clean lock
+.PHONY: synth test unit lint fmt bench clean lock tools readme-dashboards
 
 synth: $(VENV)/.installed
 	$(PY) main.py
@@ -44,8 +53,20 @@ lock: synth
 	  echo "wrote $(LOCK_DIR)/$$providers.terraform.lock.hcl (from $$stack)"; \
 	done
 
-test: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(CDKTF_VENV)/.installed lint
-	LLM_INFRA_CHECKOV=$(CHECKOV_VENV)/bin/checkov LLM_INFRA_CDKTF_PYTHON=$(CDKTF_VENV)/bin/python $(PY) -m pytest $(PYTEST_XDIST)
+test: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(CDKTF_VENV)/.installed $(TOOLS_STAMP) lint
+	LLM_INFRA_CHECKOV=$(CHECKOV_VENV)/bin/checkov LLM_INFRA_CDKTF_PYTHON=$(CDKTF_VENV)/bin/python \
+	  LLM_INFRA_PROMTOOL=$(PROMTOOL) LLM_INFRA_AMTOOL=$(AMTOOL) $(PY) -m pytest $(PYTEST_XDIST)
+
+tools: $(TOOLS_STAMP)
+
+$(TOOLS_STAMP):
+	rm -rf $(TOOLS_DIR) && mkdir -p $(TOOLS_DIR)/debs
+	cd $(TOOLS_DIR)/debs && { apt-get download -q $(PROMETHEUS_DEB) $(ALERTMANAGER_DEB) \
+	  || { apt-get update -qq && apt-get download -q $(PROMETHEUS_DEB) $(ALERTMANAGER_DEB); }; }
+	for deb in $(TOOLS_DIR)/debs/*.deb; do dpkg-deb -x "$$deb" $(TOOLS_DIR)/root; done
+	rm -rf $(TOOLS_DIR)/debs
+	$(PROMTOOL) --version >/dev/null && $(AMTOOL) --version >/dev/null
+	touch $@
 
 unit: $(VENV)/.installed
 	$(PY) -m pytest tests/unit tests/synth
@@ -61,6 +82,9 @@ fmt: $(VENV)/.installed
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 	terraform fmt -recursive modules
+
+readme-dashboards: $(VENV)/.installed
+	$(PY) -m llm_infra.layers.observability.readme --write
 
 bench: $(VENV)/.installed
 	$(PY) scripts/bench_synth.py

@@ -14,6 +14,7 @@ from llm_infra.label import Label, short_layer
 from llm_infra.layers.hyperpod import LAYER as HYPERPOD
 from llm_infra.layers.inference import LAYER as INFERENCE
 from llm_infra.layers.network import LAYER as NETWORK
+from llm_infra.layers.observability import LAYER as OBSERVABILITY
 from llm_infra.layers.spec import Layer, PreflightInputs, state_key
 from llm_infra.layers.storage import LAYER as STORAGE
 from llm_infra.layers.training import LAYER as TRAINING
@@ -23,13 +24,14 @@ if TYPE_CHECKING:
 
 # In dependency order (``ordered`` checks and, for layers added out of order, restores it).
 AnyLayer = Layer[Any]
-LAYERS: tuple[AnyLayer, ...] = (NETWORK, STORAGE, TRAINING, HYPERPOD, INFERENCE)
+LAYERS: tuple[AnyLayer, ...] = (NETWORK, STORAGE, OBSERVABILITY, TRAINING, HYPERPOD, INFERENCE)
 
 __all__ = [
     "HYPERPOD",
     "INFERENCE",
     "LAYERS",
     "NETWORK",
+    "OBSERVABILITY",
     "STORAGE",
     "TRAINING",
     "AnyLayer",

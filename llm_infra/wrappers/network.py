@@ -12,7 +12,15 @@ from llm_infra.wrappers.base import ModuleWrapper
 class NetworkModule(ModuleWrapper):
     module_name = "network"
 
-    def __init__(self, scope: Construct, construct_id: str, *, label: Label, config: NetworkConfig) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        label: Label,
+        config: NetworkConfig,
+        additional_interface_endpoints: tuple[str, ...] = (),
+    ) -> None:
         super().__init__(
             scope,
             construct_id,
@@ -27,6 +35,7 @@ class NetworkModule(ModuleWrapper):
                 "nat_gateway_mode": config.nat_gateway_mode,
                 "closed_network": config.closed_network,
                 "interface_endpoints_enabled": config.interface_endpoints_enabled,
+                "additional_interface_endpoint_services": list(additional_interface_endpoints),
                 "flow_logs_retention_days": config.flow_logs_retention_days,
                 "kms_key_allow_autoscaling_service_linked_role": AUTOSCALING
                 in network_key_policy_roles(config),

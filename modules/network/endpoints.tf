@@ -18,7 +18,7 @@ resource "aws_vpc_endpoint" "s3" {
 # Interface endpoints: one ENI in every private subnet (one subnet per AZ),
 # private DNS on so that the default SDK endpoints resolve to them.
 resource "aws_vpc_endpoint" "interface" {
-  for_each = local.interface_endpoints_enabled ? toset(var.interface_endpoint_services) : toset([])
+  for_each = local.interface_endpoints_enabled ? toset(concat(var.interface_endpoint_services, var.additional_interface_endpoint_services)) : toset([])
 
   vpc_id              = local.vpc_id
   service_name        = "com.amazonaws.${local.region}.${each.key}"

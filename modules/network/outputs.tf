@@ -28,6 +28,11 @@ output "nat_gateway_ids" {
   value       = [for az in sort(keys(aws_nat_gateway.this)) : aws_nat_gateway.this[az].id]
 }
 
+output "nat_gateway_ids_by_az" {
+  description = "NAT gateway ID by the AZ ID of its public subnet; empty when there is no NAT."
+  value       = { for az, gateway in aws_nat_gateway.this : az => gateway.id }
+}
+
 output "efa_security_group_id" {
   description = "ID of the EFA security group (all traffic to itself, Lustre ports, HTTPS to endpoints). Attach it to EFA instances and EFA-enabled FSx for Lustre."
   value       = aws_security_group.efa.id

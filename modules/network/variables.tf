@@ -249,6 +249,18 @@ variable "interface_endpoint_services" {
   }
 }
 
+variable "additional_interface_endpoint_services" {
+  description = "Short names of services that get an interface endpoint on top of `interface_endpoint_services`, for what other layers need (e.g. `aps-workspaces` when the observability layer is on: the training nodes remote-write to AMP). Same form and gate (closed network or `interface_endpoints_enabled`); default none."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for svc in var.additional_interface_endpoint_services : can(regex("^[a-z0-9][a-z0-9.-]*[a-z0-9]$", svc)) && !startswith(svc, "com.amazonaws.") && svc != "s3"])
+    error_message = "[NET-020] additional_interface_endpoint_services entries must be service short names like aps-workspaces (lower-case letters, digits, '.', '-'; not s3, not com.amazonaws.*)."
+  }
+}
+
 ################################################################################
 # Flow logs and encryption
 ################################################################################

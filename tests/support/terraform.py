@@ -16,7 +16,7 @@ TIMEOUT_S = 600
 # Every service endpoint the modules' resources call; all point at moto in tests.
 MOTO_SERVICES = (
     "ec2", "s3", "s3control", "kms", "logs", "iam", "sts", "cloudwatch", "fsx", "sns", "events", "ssm",
-    "sagemaker", "amp", "applicationautoscaling", "servicequotas",
+    "sagemaker", "amp", "applicationautoscaling", "servicequotas", "budgets", "grafana",
 )  # fmt: skip
 
 

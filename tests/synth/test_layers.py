@@ -25,4 +25,7 @@ def test_disabled_storage_layer_is_not_created(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     (env,) = load_environments([path], ENVIRONMENTS_DIR / "_defaults.toml")
     _app, stacks = build_app([env], outdir=str(tmp_path / "out"))
-    assert [s.label.stack_id for s in stacks] == ["dev-network"]
+    # observability stays (it only uses storage); without a file system it has no FSx alarm or dashboard
+    assert [s.label.stack_id for s in stacks] == ["dev-network", "dev-observability"]
+    observability = stacks[1]
+    assert "storage" not in observability.to_terraform().get("data", {}).get("terraform_remote_state", {})

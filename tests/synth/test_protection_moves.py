@@ -152,3 +152,23 @@ def test_every_stack_moves_each_instance_towards_its_protection(
     # both directions are exercised by the shipped environments (dev unprotected, staging/prod protected)
     assert {env.protection.prevent_destroy for env in environments.values()} == {True, False}
     assert checked > 0
+
+
+def test_every_observability_stack_moves_its_stateful_resources_towards_its_protection(
+    stacks: dict[str, dict[str, Any]], environments: dict[str, Environment]
+) -> None:
+    """The AMP workspace, its log group and (with Grafana on) the Grafana workspace: one instance each."""
+    for name, env in environments.items():
+        stack = stacks[f"{name}-observability"]
+        protect = env.protection.prevent_destroy
+        assert env.observability is not None
+        expected = set()
+        for unprotected, protected in protection_twins(MODULES_DIR / "observability"):
+            if unprotected.type == "aws_grafana_workspace" and not env.observability.grafana.enabled:
+                continue
+            source, target = (unprotected, protected) if protect else (protected, unprotected)
+            expected.add(
+                (f"module.observability.{source.address}[0]", f"module.observability.{target.address}[0]")
+            )
+        assert len(expected) == 3
+        assert {(m["from"], m["to"]) for m in stack["moved"]} == expected, f"{name}-observability"

@@ -78,7 +78,7 @@ def test_the_outputs_of_network_and_storage_keep_their_public_names(built: dict[
     # These names were shipped before they became a dataclass: renaming one breaks every reader of the state.
     assert set(output_fields(type(built["dev-network"].outputs))) == {
         "vpc_id", "private_subnet_ids", "efa_security_group_id", "placement_group_names",
-        "launch_template_ids", "kms_key_arn",
+        "launch_template_ids", "kms_key_arn", "nat_gateway_ids",
     }  # fmt: skip
     assert set(output_fields(type(built["dev-storage"].outputs))) == {
         "fsx_file_system_id", "fsx_dns_name", "fsx_mount_name", "bucket_names", "bucket_arns", "kms_key_arns",
@@ -87,6 +87,10 @@ def test_the_outputs_of_network_and_storage_keep_their_public_names(built: dict[
         "endpoint_names", "endpoint_arns", "endpoint_config_names", "model_names", "variant_name",
         "rollback_alarm_names", "autoscaling_resource_ids", "execution_role_arn", "security_group_id",
         "dashboard_name",
+    }  # fmt: skip
+    # training and inference read these by name
+    assert set(output_fields(type(built["dev-observability"].outputs))) == {
+        "alarm_topic_arn", "kms_key_arn", "amp_workspace_arn", "amp_workspace_id", "amp_remote_write_url",
     }  # fmt: skip
 
 

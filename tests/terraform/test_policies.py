@@ -76,3 +76,33 @@ def test_good_inference_resources_pass(binary: str) -> None:
         binary, ["-d", str(INFERENCE_FIXTURES / "good"), "--framework", "terraform", "-c", INFERENCE_CHECKS]
     )
     assert result.failed == 0 and result.passed == 4
+
+
+OBSERVABILITY = Path(__file__).parent / "fixtures" / "observability_policies"
+OBSERVABILITY_CHECKS = "CKV_LLM_31,CKV_LLM_32,CKV_LLM_33,CKV_LLM_34,CKV_LLM_35"
+
+
+def test_each_broken_observability_resource_fails(binary: str) -> None:
+    result = run_checkov(
+        binary, ["-d", str(OBSERVABILITY / "bad"), "--framework", "terraform", "-c", OBSERVABILITY_CHECKS]
+    )
+    assert sorted((check, address) for check, address, _file in result.failures) == [
+        ("CKV_LLM_31", "aws_prometheus_workspace.no_key"),
+        ("CKV_LLM_32", "aws_prometheus_workspace.log_arn_without_star"),
+        ("CKV_LLM_32", "aws_prometheus_workspace.no_logging"),
+        ("CKV_LLM_33", "aws_grafana_workspace.open"),
+        ("CKV_LLM_33", "aws_grafana_workspace.vpc_without_security_group"),
+        ("CKV_LLM_34", "aws_cloudwatch_metric_alarm.no_action"),
+        ("CKV_LLM_34", "aws_cloudwatch_metric_alarm.not_a_topic"),
+        ("CKV_LLM_35", "aws_sns_topic.aws_managed_key"),
+        ("CKV_LLM_35", "aws_sns_topic.unencrypted"),
+    ]
+    # each bad AMP workspace breaks one of its two rules: the other passes
+    assert result.passed == 3
+
+
+def test_good_observability_resources_pass(binary: str) -> None:
+    result = run_checkov(
+        binary, ["-d", str(OBSERVABILITY / "good"), "--framework", "terraform", "-c", OBSERVABILITY_CHECKS]
+    )
+    assert result.failed == 0 and result.passed == 7

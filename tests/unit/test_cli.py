@@ -222,14 +222,28 @@ def test_list_prints_the_stacks_in_apply_order_as_json_and_writes_nothing(tmp_pa
     assert [(s["stack"], s["environment"], s["layer"], s["state_key"], s["depends_on"]) for s in stacks] == [
         ("alpha-network", "alpha", "network", "alpha/network.tfstate", []),
         ("alpha-storage", "alpha", "storage", "alpha/storage.tfstate", ["alpha-network"]),
-        ("alpha-training", "alpha", "training", "alpha/training.tfstate", ["alpha-network", "alpha-storage"]),
+        (
+            "alpha-observability",
+            "alpha",
+            "observability",
+            "alpha/observability.tfstate",
+            ["alpha-network", "alpha-storage"],
+        ),
+        (
+            "alpha-training",
+            "alpha",
+            "training",
+            "alpha/training.tfstate",
+            ["alpha-network", "alpha-storage", "alpha-observability"],
+        ),
         ("alpha-hyperpod", "alpha", "hyperpod", "alpha/hyperpod.tfstate", ["alpha-training"]),
         ("beta-network", "beta", "network", "beta/network.tfstate", []),
+        ("beta-observability", "beta", "observability", "beta/observability.tfstate", ["beta-network"]),
     ]
     # The cluster's stack carries awscc alone (no aws provider: the mirror has no awscc, nothing else needs it).
-    assert [s["providers"] for s in stacks[2:4]] == [["aws"], ["awscc"]]
-    assert stacks[3]["protected_types"] == ["awscc_sagemaker_cluster"]
-    assert stacks[3]["post_apply"] == ["hyperpod"]
+    assert [s["providers"] for s in stacks[3:5]] == [["aws"], ["awscc"]]
+    assert stacks[4]["protected_types"] == ["awscc_sagemaker_cluster"]
+    assert stacks[4]["post_apply"] == ["hyperpod"]
     storage = stacks[1]
     assert storage["providers"] == ["aws"]
     assert {"aws_s3_bucket", "aws_fsx_lustre_file_system"} <= set(storage["protected_types"])

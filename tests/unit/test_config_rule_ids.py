@@ -43,6 +43,10 @@ def byo(subnets: str) -> dict[str, str]:
     }
 
 
+def obs(extra: str) -> str:
+    return f"\n[observability]\n{extra}\n"
+
+
 def scratch(extra: str = "") -> dict[str, str]:
     return {THROUGHPUT: f'deployment_type = "SCRATCH_2"\n{extra}'}
 
@@ -320,6 +324,67 @@ CASES = [
          append=inference(bucket="someone-elses-bucket")),
     Case("CFG-013", "inference.enabled", "requires layer storage, which is disabled in this environment",
          INFERENCE_ONLY, append=inference()),
+    Case("OBS-002", "observability.retention_days", "not a CloudWatch Logs retention (got 10;", append=obs("retention_days = 10")),
+    Case("OBS-003", "observability.retention_days", "below this environment's min_retention_days (365) (got 30;",
+         append=obs("min_retention_days = 365")),
+    Case("OBS-004", "observability.amp_alias", "(got '';", append=obs('amp_alias = ""')),
+    Case("OBS-005", "observability.subscriptions.0.protocol", "not one of the allowed values (got 'sms'",
+         append=obs('subscriptions = [{ protocol = "sms", endpoint = "+15555550100" }]')),
+    Case("OBS-006", "observability.subscriptions.0.endpoint", "not a valid https endpoint (got 'http://hooks.example.com'",
+         append=obs('subscriptions = [{ protocol = "https", endpoint = "http://hooks.example.com" }]')),
+    Case("OBS-008", "observability.grafana.authentication", "one or more distinct authentication providers AMG offers "
+         "(got ['OIDC']; allowed AWS_SSO, SAML)",
+         append=obs("[observability.grafana]\nauthentication = ['OIDC']")),
+    Case("OBS-009", "observability.grafana.version", "not a Grafana version AMG offers (got '11.0'",
+         append=obs("[observability.grafana]\nversion = '11.0'")),
+    Case("OBS-010", "observability.grafana.admins.group_ids", "not user or group ids: 'ml platform'",
+         append=obs("[observability.grafana.admins]\ngroup_ids = ['ml platform']")),
+    Case("OBS-011", "observability.grafana.vpc", "Grafana's VPC connection needs 2-6 subnets; the network has 1",
+         byo('existing_private_subnet_ids = { usw2-az1 = "subnet-0123456789abcdef0" }')),
+    Case("OBS-012", "observability.grafana.security_group_ids", "(got ",
+         append=obs("[observability.grafana]\nsecurity_group_ids = ['sg-00000001', 'sg-00000002', 'sg-00000003', "
+                    "'sg-00000004', 'sg-00000005']")),
+    Case("OBS-013", "observability.grafana.vpc", "needs the VPC or network access control",
+         append=obs("[observability.grafana]\nvpc = false")),
+    Case("OBS-014", "observability.alarms.fsx_free_capacity_percent", "out of range (got 100; allowed <= 99)",
+         append=obs("[observability.alarms]\nfsx_free_capacity_percent = 100")),
+    Case("OBS-015", "observability.budget.amount_usd", "(got 0;", append=obs("budget = { amount_usd = 0 }")),
+    Case("OBS-016", "observability.budget.time_unit", "not one of the allowed values (got 'WEEKLY'",
+         append=obs("budget = { amount_usd = 10, time_unit = 'WEEKLY' }")),
+    Case("OBS-017", "observability.budget.alert_thresholds_percent", "each threshold at most once",
+         append=obs("budget = { amount_usd = 10, alert_thresholds_percent = [80, 80] }")),
+    Case("OBS-018", "observability.fsx", "the FSx alarm and dashboard need the storage layer's file system",
+         append="\n[storage]\nenabled = false\n" + obs("fsx = true")),
+    Case("OBS-101", "observability.node_alerts.node_down_for", "not a Prometheus duration up to 24h (got '5x'",
+         append=obs("[observability.node_alerts]\nnode_down_for = '5x'")),
+    Case("OBS-102", "observability.node_alerts.xid_for", "not a Prometheus duration up to 24h (got '25h'",
+         append=obs("[observability.node_alerts]\nxid_for = '25h'")),
+    Case("OBS-103", "observability.node_alerts.xid_ignored_codes", "(got 5; allowed an array)",
+         append=obs("[observability.node_alerts]\nxid_ignored_codes = 5")),
+    Case("OBS-104", "observability.node_alerts.gpu_temperature_celsius", "out of range (got 120; allowed <= 110)",
+         append=obs("[observability.node_alerts]\ngpu_temperature_celsius = 120")),
+    Case("OBS-105", "observability.node_alerts.gpu_temperature_for", "not a Prometheus duration",
+         append=obs("[observability.node_alerts]\ngpu_temperature_for = 'ten'")),
+    Case("OBS-106", "observability.node_alerts.efa_errors", "out of range (got -1; allowed >= 0)",
+         append=obs("[observability.node_alerts]\nefa_errors = -1")),
+    Case("OBS-107", "observability.node_alerts.efa_window", "a rate window must be longer than zero",
+         append=obs("[observability.node_alerts]\nefa_window = '0s'")),
+    Case("OBS-108", "observability.node_alerts.efa_for", "not a Prometheus duration",
+         append=obs("[observability.node_alerts]\nefa_for = '5 m'")),
+    Case("OBS-109", "observability.node_alerts.slurm_unavailable_nodes", "out of range (got -1; allowed >= 0)",
+         append=obs("[observability.node_alerts]\nslurm_unavailable_nodes = -1")),
+    Case("OBS-110", "observability.node_alerts.slurm_for", "not a Prometheus duration",
+         append=obs("[observability.node_alerts]\nslurm_for = '1d'")),
+    Case("OBS-111", "observability.node_alerts.neuron_execution_errors", "out of range (got -1; allowed >= 0)",
+         append=obs("[observability.node_alerts]\nneuron_execution_errors = -1")),
+    Case("OBS-112", "observability.node_alerts.neuron_window", "a rate window must be longer than zero",
+         append=obs("[observability.node_alerts]\nneuron_window = '0m'")),
+    Case("OBS-113", "observability.node_alerts.neuron_for", "not a Prometheus duration",
+         append=obs("[observability.node_alerts]\nneuron_for = '-5m'")),
+    Case("OBS-114", "observability.node_alerts.root_disk_free_percent", "out of range (got 60; allowed <= 50)",
+         append=obs("[observability.node_alerts]\nroot_disk_free_percent = 60")),
+    Case("OBS-115", "observability.node_alerts.root_disk_for", "not a Prometheus duration",
+         append=obs("[observability.node_alerts]\nroot_disk_for = '15'")),
 ]  # fmt: skip
 
 

@@ -165,13 +165,14 @@ def test_vpc_or_existing_vpc(problems: Problems) -> None:
 def test_bring_your_own_vpc_is_valid(load: Loader) -> None:
     env = load(
         replace={
-            'vpc_cidr = "10.10.0.0/16"': 'existing_vpc_id = "vpc-0123456789abcdef0"\nexisting_private_subnet_ids = { usw2-az1 = "subnet-0123456789abcdef0" }',
+            'vpc_cidr = "10.10.0.0/16"': 'existing_vpc_id = "vpc-0123456789abcdef0"\nexisting_private_subnet_ids = { usw2-az1 = "subnet-0123456789abcdef0", usw2-az2 = "subnet-0123456789abcdef1" }',
             'private_subnets = { usw2-az1 = "10.10.0.0/18", usw2-az2 = "10.10.64.0/18" }\n': "",
             'public_subnets = { usw2-az1 = "10.10.192.0/24", usw2-az2 = "10.10.193.0/24" }\n': "",
         }
     )
     assert not env.network.creates_vpc
-    assert env.network.az_ids == ("usw2-az1",)
+    # two subnets: observability's Grafana VPC connection takes 2-6 (OBS-011)
+    assert env.network.az_ids == ("usw2-az1", "usw2-az2")
 
 
 def test_role_must_be_in_the_environment_account(problems: Problems) -> None:

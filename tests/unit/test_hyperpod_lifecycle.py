@@ -201,6 +201,9 @@ def test_on_init_complete_mounts_fsx_checks_efa_and_installs_gpu_exporters(tmp_p
         "endpoint: https://aps-workspaces.us-east-2.amazonaws.com/workspaces/ws-1/api/v1/remote_write" in otel
     )
     assert "targets: [localhost:9100,localhost:9400]" in otel
+    # each node's series carry its own host name, not localhost (else the nodes of a group collide in AMP)
+    host = subprocess.run(["hostname", "-s"], capture_output=True, text=True, check=True).stdout.strip()
+    assert f"target_label: instance\n              replacement: '{host}:$$1'" in otel
     assert not any("s3 cp" in c and "http" in c.split()[3] for c in calls if c.startswith("aws")), (
         "only the bucket"
     )

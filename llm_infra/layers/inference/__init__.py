@@ -25,7 +25,7 @@ def _build(scope: Construct, environment: Environment, deps: Deps) -> LayerStack
 
     network, storage = deps["network"], deps["storage"]
     assert isinstance(network, NetworkOutputs) and isinstance(storage, StorageOutputs)
-    # The observability layer's topic, when that layer is registered, on, and listed in ``uses``.
+    # The observability layer's topic, when that layer is on (``uses``): the rollback alarms notify it.
     observability = deps.get("observability")
     assert observability is None or isinstance(observability, ObservabilityOutputs)
     return InferenceStack(
@@ -76,6 +76,7 @@ LAYER: Layer[InferenceConfig] = Layer(
     build=_build,
     # The buckets and their key come from storage (a serving-only account sets storage.fsx_enabled = false).
     requires=("network", "storage"),
+    uses=("observability",),
     providers=("aws",),
     # Endpoints are what clients call; a replace is an outage. The role and alarms are recreated without loss.
     protected_types=("aws_sagemaker_endpoint",),

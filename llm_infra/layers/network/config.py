@@ -92,6 +92,14 @@ class NetworkConfig(Model):
         return tuple(sorted(self.private_subnets or self.existing_private_subnet_ids))
 
     @property
+    def nat_az_ids(self) -> tuple[str, ...]:
+        """The AZ IDs of the public subnets that hold a NAT gateway (the module's ``nat_azs``), sorted."""
+        if not self.creates_vpc or self.closed_network or self.nat_gateway_mode == "none":
+            return ()
+        public = tuple(sorted(self.public_subnets))
+        return public[:1] if self.nat_gateway_mode == "single" else public
+
+    @property
     def all_az_ids(self) -> tuple[str, ...]:
         """Every AZ ID the network names (private, public and existing subnets), sorted."""
         return tuple(sorted({*self.private_subnets, *self.public_subnets, *self.existing_private_subnet_ids}))

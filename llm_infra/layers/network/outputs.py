@@ -16,6 +16,9 @@ class NetworkOutputs:
     private_subnet_ids: MapExpression = field(
         metadata=described("private subnet id by AZ ID (e.g. usw2-az1)")
     )
+    nat_gateway_ids: MapExpression = field(
+        metadata=described("NAT gateway id by the AZ ID of its public subnet (empty without NAT)")
+    )
     efa_security_group_id: Expression = field(metadata=described("EFA security group id"))
     placement_group_names: MapExpression = field(
         metadata=described("cluster placement group name by network.placement_groups key")

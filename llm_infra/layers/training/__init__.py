@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from llm_infra.layers.network.outputs import NetworkOutputs
+from llm_infra.layers.observability.outputs import ObservabilityOutputs
 from llm_infra.layers.spec import Deps, Layer, PreflightInputs, Problems
 from llm_infra.layers.storage.outputs import StorageOutputs
 from llm_infra.layers.training.config import TrainingConfig
@@ -25,6 +26,9 @@ def _build(scope: Construct, environment: Environment, deps: Deps) -> LayerStack
 
     network, storage = deps["network"], deps["storage"]
     assert isinstance(network, NetworkOutputs) and isinstance(storage, StorageOutputs)
+    # The observability layer's AMP workspace, when that layer is on (``uses``): remote write from the nodes.
+    observability = deps.get("observability")
+    assert observability is None or isinstance(observability, ObservabilityOutputs)
     fsx = STORAGE.require(environment).fsx
     return TrainingStack(
         scope,
@@ -33,6 +37,7 @@ def _build(scope: Construct, environment: Environment, deps: Deps) -> LayerStack
         network=network,
         storage=storage,
         fsx_efa=fsx is not None and fsx.efa_enabled,
+        observability=observability,
     )
 
 
@@ -75,6 +80,7 @@ LAYER: Layer[TrainingConfig] = Layer(
     outputs=TrainingOutputs,
     build=_build,
     requires=("network", "storage"),
+    uses=("observability",),
     providers=("aws",),
     # The execution role keeps its ARN for the cluster; a replaced role breaks the running nodes' credentials.
     protected_types=("aws_iam_role",),

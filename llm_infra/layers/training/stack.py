@@ -6,6 +6,7 @@ from __future__ import annotations
 from llm_infra.cdk import Construct
 from llm_infra.config import Environment
 from llm_infra.layers.network.outputs import NetworkOutputs
+from llm_infra.layers.observability.outputs import ObservabilityOutputs
 from llm_infra.layers.storage.outputs import StorageOutputs
 from llm_infra.layers.training.config import TrainingConfig
 from llm_infra.layers.training.names import (
@@ -31,12 +32,16 @@ class TrainingStack(LayerStack):
         network: NetworkOutputs,
         storage: StorageOutputs,
         fsx_efa: bool,
+        observability: ObservabilityOutputs | None = None,
     ) -> None:
         """``network``/``storage``: the producers' outputs; only their types are used (values are read by name
-        from the producers' state). ``fsx_efa``: the file system was created with EFA (the storage config)."""
+        from the producers' state). ``fsx_efa``: the file system was created with EFA (the storage config).
+        ``observability``: the observability layer's outputs when it is on: the nodes' collector remote-writes to
+        its AMP workspace and the execution role gets aps:RemoteWrite on it (else no exporters are installed)."""
         super().__init__(scope, environment=environment, layer="training")
         network = self.read_outputs("network", type(network))
         storage = self.read_outputs("storage", type(storage))
+        amp = self.read_outputs("observability", type(observability)) if observability is not None else None
         name = cluster_name(environment)
         assert self.aws is not None  # the training layer's providers are ("aws",)
 
@@ -61,9 +66,11 @@ class TrainingStack(LayerStack):
             kms_key_arn=self.remote_entry(storage.kms_key_arns, "s3", source="storage.buckets"),
             fsx=fsx,
             users=config.users,
-            # Follow-up at merge with the observability layer: its AMP workspace (ObservabilityOutputs
-            # amp_workspace_arn, amp_remote_write_url) when that layer is on; until then no exporters.
-            observability=None,
+            observability=(
+                {"workspace_arn": amp.amp_workspace_arn, "remote_write_url": amp.amp_remote_write_url}
+                if amp is not None
+                else None
+            ),
         )
         # Only the AZ IDs the groups use: the cluster's vpc_config replaces the cluster on change.
         az_ids = sorted({group.az_id for group in config.groups.values()})

@@ -134,6 +134,8 @@ install_observability() {
   fi
 
   dir="$(install_artifact otelcol_contrib)"
+  local node_name
+  node_name="$(hostname -s)"
   mkdir -p "${STATE_DIR}"
   cat >"${STATE_DIR}/otelcol.yaml" <<YAML
 extensions:
@@ -151,6 +153,13 @@ receivers:
               labels:
                 cluster: $(json_get "${NODE_CONFIG}" cluster_name)
                 instance_group: ${group}
+          # Every node scrapes localhost: without this, all nodes of a group would remote-write the same series
+          # (instance="localhost:9100") and collide in AMP. "\$\$" is a literal "$" for the collector's config.
+          relabel_configs:
+            - source_labels: [__address__]
+              regex: 'localhost:([0-9]+)'
+              target_label: instance
+              replacement: '${node_name}:\$\$1'
 exporters:
   prometheusremotewrite:
     endpoint: ${remote_write}

@@ -1,0 +1,294 @@
+# Offline plan tests: `terraform init -backend=false && terraform test` (no AWS account needed).
+
+mock_provider "aws" {
+  override_during = plan
+
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "111111111111"
+      arn        = "arn:aws:iam::111111111111:role/ci-plan"
+      user_id    = "AROAEXAMPLEEXAMPLE:ci"
+    }
+  }
+
+  mock_data "aws_partition" {
+    defaults = {
+      partition  = "aws"
+      dns_suffix = "amazonaws.com"
+    }
+  }
+
+  mock_data "aws_region" {
+    defaults = {
+      id   = "us-west-2"
+      name = "us-west-2"
+    }
+  }
+
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+
+  mock_resource "aws_kms_key" {
+    defaults = {
+      arn    = "arn:aws:kms:us-west-2:111111111111:key/0b7c2f5e-1111-4a6e-9c39-2d0c5e8a1f00"
+      key_id = "0b7c2f5e-1111-4a6e-9c39-2d0c5e8a1f00"
+    }
+  }
+
+  mock_resource "aws_sns_topic" {
+    defaults = {
+      arn = "arn:aws:sns:us-west-2:111111111111:llm-test-observability-alarms"
+    }
+  }
+
+  mock_resource "aws_prometheus_workspace" {
+    defaults = {
+      arn                 = "arn:aws:aps:us-west-2:111111111111:workspace/ws-0123"
+      id                  = "ws-0123"
+      prometheus_endpoint = "https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-0123/"
+    }
+  }
+
+  mock_resource "aws_iam_role" {
+    defaults = {
+      arn = "arn:aws:iam::111111111111:role/llm-test-amg"
+    }
+  }
+}
+
+variables {
+  name                             = "llm-test-observability"
+  log_retention_days               = 365
+  subscriptions                    = [{ protocol = "email", endpoint = "oncall@example.com" }]
+  rule_groups                      = { node-health = "groups: []\n" }
+  alertmanager_definition_template = "alertmanager_config: |\n  receivers:\n    - name: sns\n      sns_configs:\n        - topic_arn: $${topic_arn}\n          sigv4:\n            region: $${region}\n"
+  grafana = {
+    enabled           = true
+    vpc_id            = "vpc-0123456789abcdef0"
+    subnet_ids        = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
+    role_associations = { ADMIN = { group_ids = ["g-admins"] } }
+  }
+  fsx = {
+    file_system_id       = "fs-0123456789abcdef0"
+    storage_capacity_gib = 1200
+    throughput_mbps      = 146.5
+  }
+  budget = { limit_amount = 500 }
+}
+
+run "defaults" {
+  command = plan
+
+  assert {
+    condition     = aws_prometheus_workspace.this[0].kms_key_arn == module.kms.key_arn && aws_prometheus_workspace.this[0].logging_configuration[0].log_group_arn == "arn:aws:logs:us-west-2:111111111111:log-group:/aws/vendedlogs/prometheus/llm-test-observability:*"
+    error_message = "The AMP workspace is on the module's key from creation and logs to the vended log group (ARN ending :*)."
+  }
+
+  assert {
+    condition     = length(aws_prometheus_workspace.protected) == 0 && length(aws_cloudwatch_log_group.protected) == 0 && length(aws_grafana_workspace.protected) == 0
+    error_message = "Unprotected twins without prevent_destroy."
+  }
+
+  assert {
+    condition     = aws_sns_topic.this.kms_master_key_id == module.kms.key_arn
+    error_message = "The topic is on the customer managed key (alias/aws/sns cannot work for alarms)."
+  }
+
+  assert {
+    condition     = strcontains(aws_prometheus_alert_manager_definition.this[0].definition, "topic_arn: arn:aws:sns:us-west-2:111111111111:llm-test-observability-alarms") && strcontains(aws_prometheus_alert_manager_definition.this[0].definition, "region: us-west-2")
+    error_message = "The alert manager template gets the topic and the region."
+  }
+
+  assert {
+    condition     = aws_grafana_workspace.this[0].grafana_version == "10.4" && jsondecode(aws_grafana_workspace.this[0].configuration).plugins.pluginAdminEnabled == false && length(aws_grafana_workspace.this[0].vpc_configuration) == 1
+    error_message = "Grafana: pinned version, explicit plugin admin setting, in the VPC."
+  }
+
+  assert {
+    condition     = toset(aws_grafana_workspace.this[0].data_sources) == toset(["PROMETHEUS", "CLOUDWATCH"]) && aws_grafana_role_association.this["ADMIN"].group_ids == toset(["g-admins"])
+    error_message = "Grafana reads AMP and CloudWatch; role associations from the input."
+  }
+
+  assert {
+    condition     = module.alarms.alarm_names == { fsx-free-capacity = "llm-test-observability-fsx-free-capacity" }
+    error_message = "One FSx free-capacity alarm."
+  }
+
+  assert {
+    condition     = output.amp_remote_write_url == "https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-0123/api/v1/remote_write"
+    error_message = "Remote-write URL is the endpoint plus api/v1/remote_write."
+  }
+
+  assert {
+    condition     = aws_budgets_budget.this[0].limit_amount == "500.00" && length(aws_budgets_budget.this[0].notification) == 3
+    error_message = "Budget in USD with the two actual thresholds and the forecast."
+  }
+}
+
+run "protected" {
+  command = plan
+
+  variables {
+    prevent_destroy = true
+  }
+
+  assert {
+    condition     = length(aws_prometheus_workspace.this) == 0 && length(aws_prometheus_workspace.protected) == 1 && length(aws_cloudwatch_log_group.protected) == 1 && length(aws_grafana_workspace.protected) == 1
+    error_message = "prevent_destroy selects the protected twins."
+  }
+}
+
+run "grafana_off" {
+  command = plan
+
+  variables {
+    grafana = { enabled = false }
+    fsx     = null
+    budget  = null
+  }
+
+  assert {
+    condition     = length(aws_grafana_workspace.this) == 0 && length(aws_iam_role.grafana) == 0 && length(aws_security_group.grafana) == 0 && length(aws_budgets_budget.this) == 0 && module.alarms.alarm_names == {}
+    error_message = "Nothing of Grafana, no budget and no FSx alarm when they are off."
+  }
+}
+
+run "rejects_bad_name" {
+  command = plan
+  variables {
+    name = "LLM_test"
+  }
+  expect_failures = [var.name]
+}
+
+run "rejects_bad_retention" {
+  command = plan
+  variables {
+    log_retention_days = 100
+  }
+  expect_failures = [var.log_retention_days]
+}
+
+run "rejects_retention_below_minimum" {
+  command = plan
+  variables {
+    log_retention_days     = 30
+    min_log_retention_days = 365
+  }
+  expect_failures = [var.min_log_retention_days]
+}
+
+run "rejects_long_alias" {
+  command = plan
+  variables {
+    amp_alias = "a123456789a123456789a123456789a123456789a123456789a123456789a123456789a123456789a123456789a123456789x"
+  }
+  expect_failures = [var.amp_alias]
+}
+
+run "rejects_bad_protocol" {
+  command = plan
+  variables {
+    subscriptions = [{ protocol = "sms", endpoint = "+15555550100" }]
+  }
+  expect_failures = [var.subscriptions]
+}
+
+run "rejects_bad_endpoint" {
+  command = plan
+  variables {
+    subscriptions = [{ protocol = "https", endpoint = "http://hooks.example.com/x" }]
+  }
+  expect_failures = [var.subscriptions]
+}
+
+run "rejects_bad_rule_group_name" {
+  command = plan
+  variables {
+    rule_groups = { "node health" = "groups: []\n" }
+  }
+  expect_failures = [var.rule_groups]
+}
+
+run "rejects_bad_authentication" {
+  command = plan
+  variables {
+    grafana = { enabled = true, authentication_providers = ["OIDC"], prefix_list_ids = ["pl-0123"] }
+  }
+  expect_failures = [var.grafana]
+}
+
+run "rejects_bad_version" {
+  command = plan
+  variables {
+    grafana = { enabled = true, version = "11.0", prefix_list_ids = ["pl-0123"] }
+  }
+  expect_failures = [var.grafana]
+}
+
+run "rejects_bad_role" {
+  command = plan
+  variables {
+    grafana = { enabled = true, prefix_list_ids = ["pl-0123"], role_associations = { OWNER = { user_ids = ["u"] } } }
+  }
+  expect_failures = [var.grafana]
+}
+
+run "rejects_one_subnet" {
+  command = plan
+  variables {
+    grafana = { enabled = true, vpc_id = "vpc-0123456789abcdef0", subnet_ids = ["subnet-0123456789abcdef0"] }
+  }
+  expect_failures = [var.grafana]
+}
+
+run "rejects_too_many_security_groups" {
+  command = plan
+  variables {
+    grafana = { enabled = true, vpc_id = "vpc-0123456789abcdef0", subnet_ids = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"], security_group_ids = ["sg-1", "sg-2", "sg-3", "sg-4", "sg-5"] }
+  }
+  expect_failures = [var.grafana]
+}
+
+run "rejects_grafana_open_to_the_internet" {
+  command = plan
+  variables {
+    grafana = { enabled = true }
+  }
+  expect_failures = [var.grafana]
+}
+
+run "rejects_bad_free_capacity_percent" {
+  command = plan
+  variables {
+    fsx = { file_system_id = "fs-0123456789abcdef0", storage_capacity_gib = 1200, throughput_mbps = 146.5, free_capacity_alarm_percent = 100 }
+  }
+  expect_failures = [var.fsx]
+}
+
+run "rejects_zero_budget" {
+  command = plan
+  variables {
+    budget = { limit_amount = 0 }
+  }
+  expect_failures = [var.budget]
+}
+
+run "rejects_bad_time_unit" {
+  command = plan
+  variables {
+    budget = { limit_amount = 100, time_unit = "WEEKLY" }
+  }
+  expect_failures = [var.budget]
+}
+
+run "rejects_bad_thresholds" {
+  command = plan
+  variables {
+    budget = { limit_amount = 100, alert_thresholds_percent = [80, 80] }
+  }
+  expect_failures = [var.budget]
+}
