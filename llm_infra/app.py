@@ -196,6 +196,8 @@ def build_app(
             stack = layer.build(app, environment, deps)
             outputs[layer.name] = _outputs(layer, stack)
             stacks.append(stack)
+    for stack in stacks:
+        stack.write_overrides()  # what a stack changed after its emit_outputs (usually nothing)
     return app, stacks
 
 

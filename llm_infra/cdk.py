@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
 
@@ -69,36 +70,31 @@ def s3_backend(scope: TerraformStack, *, use_lockfile: bool, **config: Any) -> N
         scope.add_override("terraform.backend.s3.use_lockfile", use_lockfile)
 
 
-class Provider(TerraformProvider):
-    """A provider block from plain configuration, without the prebuilt provider bindings.
+@dataclass(frozen=True)
+class Provider:
+    """A provider block: a name, a source, an optional alias and its arguments.
 
-    The bindings cost ~6 s and ~800 MiB per synth; a provider block is only a name, a source, an optional
-    alias and its arguments. All of them, the alias included, are overrides of the provider's own block: one
-    round trip to the CDK's node process each. No member is overridden in Python: the JS side calls back into
-    Python every time it reads an overridden member (``synthesizeAttributes`` 3 times per provider, ``alias``
-    8 times), and a callback costs about four overrides. So the CDK does not know the alias (its ``fqn`` is the
-    bare type): refer to this provider by :attr:`reference`, and pass it to a module through
-    ``ModuleWrapper(providers=...)``, which writes the module's ``providers`` map itself.
+    Not a CDK construct: its stack writes every provider block and ``required_providers`` entry itself, in one
+    override each (``LayerStack``). A ``TerraformProvider`` construct would cost a round trip to the CDK's node
+    process to create and one per argument, and one Python override each time the JS side reads a member it does
+    not know (the alias: eight reads a synth) - with ~20 providers in an app, a tenth of the synth. The prebuilt
+    provider bindings are not an option either (~6 s and ~800 MiB a synth). Refer to it by :attr:`reference`;
+    pass it to a module with ``ModuleWrapper(providers=...)``, which writes the module's ``providers`` map.
     """
 
-    def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        type_name: str,
-        source: str,
-        config: Mapping[str, Any],
-        alias: str | None = None,
-    ) -> None:
-        super().__init__(
-            scope, construct_id, terraform_resource_type=type_name, terraform_provider_source=source
-        )
-        self.type_name = type_name
-        # The provider's address in Terraform: `aws` or `aws.replica`.
-        self.reference = type_name if alias is None else f"{type_name}.{alias}"
-        for key, value in ({**config, "alias": alias} if alias is not None else config).items():
-            self.add_override(key, value)
+    type_name: str
+    source: str
+    config: Mapping[str, Any]
+    alias: str | None = None
+
+    @property
+    def reference(self) -> str:
+        """The provider's address in Terraform: ``aws`` or ``aws.replica``."""
+        return self.type_name if self.alias is None else f"{self.type_name}.{self.alias}"
+
+    def block(self) -> dict[str, Any]:
+        """The provider block as Terraform JSON reads it."""
+        return {**self.config, **({"alias": self.alias} if self.alias is not None else {})}
 
 
 def null_value() -> Any:

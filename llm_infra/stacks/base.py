@@ -24,6 +24,7 @@ TERRAFORM_REQUIRED_VERSION = ">= 1.10"  # S3 backend native locking (use_lockfil
 AWS_PROVIDER_CONSTRAINT = ">= 5.100, < 7"
 # awscc_sagemaker_cluster has slurm_config, orchestrator.slurm and on_init_complete from 1.106.0 (FACTS.md).
 AWSCC_PROVIDER_CONSTRAINT = ">= 1.106.0, < 2"
+PROVIDER_CONSTRAINTS = {"aws": AWS_PROVIDER_CONSTRAINT, "awscc": AWSCC_PROVIDER_CONSTRAINT}
 
 OutputsT = TypeVar("OutputsT")
 
@@ -78,27 +79,41 @@ class LayerStack(TerraformStack):
         self.environment = environment
         self.label = Label.for_layer(environment, layer)
         super().__init__(scope, self.label.stack_id)
+        # The layer stacks built in the same scope, by id: producers are looked up here, in Python (the CDK's
+        # node.scope.node.tryFindChild would be four round trips to its node process per read).
+        siblings: dict[str, LayerStack] | None = getattr(scope, "_llm_infra_stacks", None)
+        if siblings is None:
+            siblings = {}
+            scope._llm_infra_stacks = siblings  # type: ignore[attr-defined]
+        siblings[self.label.stack_id] = self
+        self._siblings = siblings
         self.layer = layer
         self.state_key = state_key(environment.name, layer)
         backend = backend_config(environment, layer)
         s3_backend(self, use_lockfile=backend.pop("use_lockfile"), **backend)
-        self.add_override("terraform.required_version", TERRAFORM_REQUIRED_VERSION)
         unknown = sorted(set(providers) - {"aws", "awscc"})
         if unknown:
             raise ValueError(f"{self.label.stack_id}: no provider configuration for {', '.join(unknown)}")
+        # What this stack writes as root-level overrides, each in one round trip to the CDK (see _write): the
+        # provider blocks and their required_providers, and per producer layer read, its remote-state data source.
+        self._providers: list[Provider] = []
+        self._written = False
+        self._dirty: set[str] = set()
+        # layer -> (outputs dataclass, postconditions) of each producer this stack reads
+        self._reads: dict[str, tuple[type[Any], list[dict[str, str]]]] = {}
         self.aws: Provider | None = None
         if "aws" in providers:
-            self.add_override("terraform.required_providers.aws.version", AWS_PROVIDER_CONSTRAINT)
             self.aws = self.aws_provider("aws", region=environment.region)
         self.awscc: Provider | None = None
         if "awscc" in providers:
-            self.add_override("terraform.required_providers.awscc.version", AWSCC_PROVIDER_CONSTRAINT)
             self.awscc = self.awscc_provider("awscc", region=environment.region)
-        # layer -> (outputs dataclass, postconditions) of each producer this stack reads
-        self._reads: dict[str, tuple[type[Any], list[dict[str, str]]]] = {}
 
     def aws_provider(self, construct_id: str, *, region: str, alias: str | None = None) -> Provider:
-        """An aws provider pinned to the environment's account, with its role and default tags."""
+        """An aws provider pinned to the environment's account, with its role and default tags.
+
+        ``construct_id`` names it in Python only (the provider is not a construct; its Terraform address is
+        ``aws`` or ``aws.<alias>``)."""
+        del construct_id
         config: dict[str, Any] = {
             "region": region,
             "allowed_account_ids": [self.environment.account_id],
@@ -107,18 +122,68 @@ class LayerStack(TerraformStack):
         if self.environment.role_arn:
             session = f"llm-infra-{self.label.stack_id}"
             config["assume_role"] = [{"role_arn": self.environment.role_arn, "session_name": session}]
-        return Provider(
-            self, construct_id, type_name="aws", source="hashicorp/aws", config=config, alias=alias
-        )
+        return self._add_provider(Provider("aws", "hashicorp/aws", config, alias))
 
     def awscc_provider(self, construct_id: str, *, region: str) -> Provider:
         """An awscc provider in the environment's region, assuming its role. awscc has no ``default_tags`` and no
         ``allowed_account_ids``: its resources take the label's tags explicitly (``Label.tag_list``)."""
+        del construct_id
         config: dict[str, Any] = {"region": region}
         if self.environment.role_arn:
             session = f"llm-infra-{self.label.stack_id}"
             config["assume_role"] = {"role_arn": self.environment.role_arn, "session_name": session}
-        return Provider(self, construct_id, type_name="awscc", source="hashicorp/awscc", config=config)
+        return self._add_provider(Provider("awscc", "hashicorp/awscc", config))
+
+    def _add_provider(self, provider: Provider) -> Provider:
+        if any(p.reference == provider.reference for p in self._providers):
+            raise ValueError(f"{self.label.stack_id}: provider {provider.reference} is configured twice")
+        self._providers.append(provider)
+        self._changed("terraform", "provider")
+        return provider
+
+    def _changed(self, *parts: str) -> None:
+        self._dirty.update(parts)
+        if self._written:  # a change after emit_outputs: written again at once
+            self.write_overrides()
+
+    def write_overrides(self) -> None:
+        """Write what changed of the stack's own root-level blocks, one override each: ``terraform``'s
+        required_version and required_providers, ``provider`` and ``data.terraform_remote_state``.
+
+        emit_outputs calls it (every layer stack ends with it) and the app calls it once more for every stack
+        built (a no-op unless something changed since). Overriding a path again replaces it (the CDK merges its
+        overrides into the stack's JSON only at synth), so a late change is written whole again."""
+        if "terraform" in self._dirty:
+            # Two paths, not one override of `terraform`: that would replace the backend's own override
+            # (use_lockfile, on CDKTF 0.21).
+            self.add_override("terraform.required_version", TERRAFORM_REQUIRED_VERSION)
+            self.add_override(
+                "terraform.required_providers",
+                {
+                    p.type_name: {"source": p.source, "version": PROVIDER_CONSTRAINTS[p.type_name]}
+                    for p in self._providers
+                },
+            )
+        if "provider" in self._dirty and self._providers:
+            blocks: dict[str, list[dict[str, Any]]] = {}
+            for provider in self._providers:
+                blocks.setdefault(provider.type_name, []).append(provider.block())
+            self.add_override("provider", blocks)
+        if "data" in self._dirty and self._reads:
+            self.add_override(
+                f"data.{REMOTE_STATE}",
+                {
+                    layer: {
+                        "backend": "s3",
+                        "config": backend_config(self.environment, layer),
+                        "workspace": "${terraform.workspace}",
+                        "lifecycle": {"postcondition": list(postconditions)},
+                    }
+                    for layer, (_type, postconditions) in self._reads.items()
+                },
+            )
+        self._dirty.clear()
+        self._written = True
 
     def emit_outputs(self, outputs: OutputsT) -> OutputsT:
         """One Terraform output per field of the layer's outputs dataclass, named after the field, described.
@@ -137,6 +202,7 @@ class LayerStack(TerraformStack):
             },
         )
         self.outputs = outputs
+        self.write_overrides()
         return outputs
 
     def read_outputs(self, layer: str, outputs_type: type[OutputsT]) -> OutputsT:
@@ -149,9 +215,7 @@ class LayerStack(TerraformStack):
         if layer == self.layer or not re.fullmatch(r"[a-z][a-z0-9_]*", layer):
             raise ValueError(f"{self.label.stack_id}: cannot read the outputs of layer {layer!r}")
         # The producer's stack in this app: the CLIs order stacks by these dependencies (the manifest's).
-        producer_stack = (
-            self.node.scope.node.try_find_child(self._producer(layer)) if self.node.scope else None
-        )
+        producer_stack = self._siblings.get(self._producer(layer))
         if not isinstance(producer_stack, LayerStack) or producer_stack.layer != layer:
             raise ValueError(
                 f"{self.label.stack_id}: reads layer {layer}, but {self._producer(layer)} is not built"
@@ -206,12 +270,4 @@ class LayerStack(TerraformStack):
         entry = {"condition": condition, "error_message": message}
         if entry not in postconditions:
             postconditions.append(entry)
-        self.add_override(
-            f"data.{REMOTE_STATE}.{layer}",
-            {
-                "backend": "s3",
-                "config": backend_config(self.environment, layer),
-                "workspace": "${terraform.workspace}",
-                "lifecycle": {"postcondition": list(postconditions)},
-            },
-        )
+            self._changed("data")
