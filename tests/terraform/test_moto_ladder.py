@@ -206,6 +206,12 @@ def _check_inference(plan: dict[str, Any], env: Environment, producers: Producer
         )
     (group,) = of_type(plan, "aws_security_group")
     assert group["values"]["ingress"] == [] and group["values"]["egress"] == []
+    # With observability on (every shipped environment) each rollback alarm notifies its topic (the module's
+    # alarms carry a CKV_LLM_34 skip for callers without that layer, so this is the check that they do).
+    assert env.observability is not None and env.observability.enabled
+    topic = producers.outputs(f"{env.name}-observability")["alarm_topic_arn"]
+    for alarm in of_type(plan, "aws_cloudwatch_metric_alarm"):
+        assert alarm["values"]["alarm_actions"] == [topic], alarm["address"]
 
 
 def _check_training(plan: dict[str, Any], env: Environment, producers: Producers) -> None:
