@@ -78,10 +78,18 @@ def create_cluster(session: boto3.Session, subnet_id: str) -> None:
     )
 
 
+# This file smokes the network, storage and training layers on resources it creates in moto. Observability and
+# inference are off here: the observability probe is tested on moto in tests/unit/test_observability_probe.py and
+# the inference probe on stubbed clients (moto has no inf2 endpoints) in tests/unit/test_inference_ops.py.
+OTHER_LAYERS_OFF = {
+    "[inference]\n": "[inference]\nenabled = false\n",
+    "[observability]\n": "[observability]\nenabled = false\n",
+}
+
+
 def smoke_json(tmp_path: Path) -> tuple[int, dict[str, Any], str]:
-    result = run_script(
-        "smoke.py", "--env", "dev", "--env-dir", str(environment_dir(tmp_path)), "--json", "--timeout", "20"
-    )
+    directory = environment_dir(tmp_path, replace=OTHER_LAYERS_OFF)
+    result = run_script("smoke.py", "--env", "dev", "--env-dir", str(directory), "--json", "--timeout", "20")
     assert "Traceback" not in result.stderr
     return result.returncode, json.loads(result.stdout), result.stderr
 

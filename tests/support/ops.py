@@ -65,13 +65,16 @@ def run_script(
     )
 
 
-# moto 5.2.5 has no placement groups; the storage layer is not part of this test, nor the training layer, which
-# requires it (its ops are tested in tests/unit/test_training_*.py and tests/unit/test_ops_preflight.py).
+# moto 5.2.5 has no placement groups; the storage layer is not part of this test, nor the layers that require it
+# (training, inference) or read it (observability): their ops are tested in their own tests (tests/unit/
+# test_training_*.py, test_inference_ops.py, test_ops_grafana.py, tests/integration/test_ops_smoke.py).
 MOTO_EDITS = {
     '[network.placement_groups.train]\nstrategy = "cluster"\n': "",
     'placement_group = "train"\n': "",
     "[storage]\n": "[storage]\nenabled = false\n",
     "[training.groups.gpu]\n": "[training]\nenabled = false\n\n[training.groups.gpu]\n",
+    "[inference]\n": "[inference]\nenabled = false\n",
+    "[observability]\n": "[observability]\nenabled = false\n",
 }
 REFRESH_TIMEOUT_S = 600
 RULE_TYPES = ("aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule")
