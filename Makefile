@@ -55,7 +55,7 @@ lock: synth
 
 test: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(CDKTF_VENV)/.installed $(TOOLS_STAMP) lint
 	LLM_INFRA_CHECKOV=$(CHECKOV_VENV)/bin/checkov LLM_INFRA_CDKTF_PYTHON=$(CDKTF_VENV)/bin/python \
-	  LLM_INFRA_PROMTOOL=$(PROMTOOL) LLM_INFRA_AMTOOL=$(AMTOOL) $(PY) -m pytest $(PYTEST_XDIST)
+	  LLM_INFRA_PROMTOOL=$(CURDIR)/$(PROMTOOL) LLM_INFRA_AMTOOL=$(CURDIR)/$(AMTOOL) $(PY) -m pytest $(PYTEST_XDIST)
 
 tools: $(TOOLS_STAMP)
 

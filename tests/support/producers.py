@@ -85,7 +85,8 @@ MOTO_APPLY_TARGETS: dict[str, tuple[str, ...]] = {
 
 # Layer -> module folder -> a Terraform override file written into that module's copy in the work folder of the
 # *applied* stack (override files work per module directory). What moto 5.2.5 cannot hold: it drops an AMP
-# workspace's kms_key_arn (so the workspace would be replaced on every plan), has no Grafana and no AMP alert
+# workspace's kms_key_arn (so the workspace would be replaced on every plan), has no Grafana (nor its role
+# associations, which staging and prod configure) and no AMP alert
 # manager backend, and answers Budgets' DescribeSubscribersForNotification with HTTP 500 (the budget is created,
 # terraform cannot read it back). The shipped stacks keep all of it and are planned in full (test_plan_against_moto).
 MOTO_MODULE_OVERRIDES: dict[str, dict[str, str]] = {
@@ -105,6 +106,10 @@ resource "aws_grafana_workspace" "this" {
 
 resource "aws_grafana_workspace" "protected" {
   count = 0
+}
+
+resource "aws_grafana_role_association" "this" {
+  for_each = {}
 }
 
 resource "aws_prometheus_alert_manager_definition" "this" {
@@ -164,14 +169,20 @@ STAND_IN_OUTPUTS: dict[str, Callable[[Producers, str, Environment], dict[str, st
 def _empty_lifecycle_access_logs(
     work: Path, moto: MotoServer, env: Environment, tf_env: dict[str, str]
 ) -> None:
-    """The lifecycle bucket (modules/hyperpod-prerequisites) logs to its own access-log bucket: as for storage."""
+    """The lifecycle bucket (modules/hyperpod-prerequisites) logs to its own access-log bucket: as for storage.
+    It is also versioned: destroying the scripts' objects leaves their versions and delete markers, and a bucket
+    that holds any cannot be deleted (409). So the objects go first, then both buckets are emptied of every
+    version, as an operator tearing down dev would."""
     module = "module.prerequisites.module.lifecycle_bucket"
     first = [
         f"-target={module}.aws_s3_bucket_logging.this",
         f"-target={module}.aws_s3_bucket_policy.access_logs",
+        "-target=module.prerequisites.aws_s3_object.lifecycle",
+        "-target=module.prerequisites.aws_s3_object.node_config",
     ]
     terraform([*DESTROY, *first], work, tf_env, timeout=PLAN_TIMEOUT_S)
     empty_bucket(moto, env, f"{lifecycle_bucket_prefix(env)}-access-logs")
+    empty_bucket(moto, env, f"{lifecycle_bucket_prefix(env)}-lifecycle")
 
 
 # Layer -> what must happen before its stack can be destroyed.

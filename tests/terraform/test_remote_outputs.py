@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from llm_infra.layers.network.outputs import NetworkOutputs
+from llm_infra.stacks.base import output_fields
 from tests.support.terraform import terraform
 
 pytestmark = pytest.mark.terraform
@@ -20,8 +22,13 @@ NETWORK_OUTPUTS = {
     "efa_security_group_id": "sg-0123456789abcdef0",
     "placement_group_names": {},
     "launch_template_ids": {},
+    "nat_gateway_ids": {"usw2-az1": "nat-0123456789abcdef0"},
     "kms_key_arn": "arn:aws:kms:us-west-2:111111111111:key/00000000-0000-0000-0000-000000000000",
 }
+
+
+def test_the_crafted_network_state_has_every_network_output() -> None:
+    assert set(NETWORK_OUTPUTS) == set(output_fields(NetworkOutputs))
 
 
 def _state(outputs: dict[str, Any]) -> dict[str, Any]:
@@ -97,5 +104,6 @@ def test_a_network_state_without_the_outputs_fails_the_plan_naming_them(
     error = " ".join(planned.stderr.split())
     assert (
         "dev-network: its state lacks outputs efa_security_group_id, kms_key_arn, launch_template_ids, "
-        "placement_group_names, private_subnet_ids that dev-storage reads (got vpc_id); apply dev-network first"
+        "nat_gateway_ids, placement_group_names, private_subnet_ids that dev-storage reads (got vpc_id); apply "
+        "dev-network first"
     ) in error

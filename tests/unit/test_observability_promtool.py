@@ -28,8 +28,8 @@ SAMPLE_REGION = "us-west-2"
 
 def tool(env: str, name: str) -> str:
     configured = os.environ.get(env)
-    if configured:
-        return configured
+    if configured:  # the Makefile's path, relative to the repository (the tests run tools in other folders)
+        return str(PROJECT_ROOT / configured)
     local = PROJECT_ROOT / ".tools" / "root" / "usr" / "bin" / name
     found = str(local) if local.exists() else shutil.which(name)
     if found is None:
