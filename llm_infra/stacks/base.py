@@ -103,17 +103,14 @@ class LayerStack(TerraformStack):
         self._reads: dict[str, tuple[type[Any], list[dict[str, str]]]] = {}
         self.aws: Provider | None = None
         if "aws" in providers:
-            self.aws = self.aws_provider("aws", region=environment.region)
+            self.aws = self.aws_provider(region=environment.region)
         self.awscc: Provider | None = None
         if "awscc" in providers:
-            self.awscc = self.awscc_provider("awscc", region=environment.region)
+            self.awscc = self.awscc_provider(region=environment.region)
 
-    def aws_provider(self, construct_id: str, *, region: str, alias: str | None = None) -> Provider:
-        """An aws provider pinned to the environment's account, with its role and default tags.
-
-        ``construct_id`` names it in Python only (the provider is not a construct; its Terraform address is
-        ``aws`` or ``aws.<alias>``)."""
-        del construct_id
+    def aws_provider(self, *, region: str, alias: str | None = None) -> Provider:
+        """An aws provider pinned to the environment's account, with its role and default tags; its Terraform
+        address is ``aws`` or ``aws.<alias>`` (it is not a construct)."""
         config: dict[str, Any] = {
             "region": region,
             "allowed_account_ids": [self.environment.account_id],
@@ -124,10 +121,9 @@ class LayerStack(TerraformStack):
             config["assume_role"] = [{"role_arn": self.environment.role_arn, "session_name": session}]
         return self._add_provider(Provider("aws", "hashicorp/aws", config, alias))
 
-    def awscc_provider(self, construct_id: str, *, region: str) -> Provider:
+    def awscc_provider(self, *, region: str) -> Provider:
         """An awscc provider in the environment's region, assuming its role. awscc has no ``default_tags`` and no
         ``allowed_account_ids``: its resources take the label's tags explicitly (``Label.tag_list``)."""
-        del construct_id
         config: dict[str, Any] = {"region": region}
         if self.environment.role_arn:
             session = f"llm-infra-{self.label.stack_id}"

@@ -37,10 +37,10 @@ def test_provider_blocks_and_requirements_are_written_whole(tmp_path: Path) -> N
 
 def test_a_change_after_emit_outputs_is_written_and_a_provider_twice_is_refused(tmp_path: Path) -> None:
     stack = _dev_storage(tmp_path)
-    late = stack.aws_provider("late", region="eu-west-1", alias="late")
+    late = stack.aws_provider(region="eu-west-1", alias="late")
     assert late.reference == "aws.late"
     blocks = stack.to_terraform()["provider"]["aws"]
     assert [b.get("alias") for b in blocks] == [None, "replica", "late"]
     assert blocks[-1]["region"] == "eu-west-1"
     with pytest.raises(ValueError, match=r"provider aws\.late is configured twice"):
-        stack.aws_provider("again", region="eu-west-1", alias="late")
+        stack.aws_provider(region="eu-west-1", alias="late")

@@ -29,9 +29,7 @@ class StorageStack(LayerStack):
         network = self.read_outputs("network", type(network))
         storage = config
         protect = environment.protection.prevent_destroy
-        replica = self.aws_provider(
-            "aws_replica", region=storage.replication.region or environment.region, alias="replica"
-        )
+        replica = self.aws_provider(region=storage.replication.region or environment.region, alias="replica")
         self.buckets = S3BucketsModule(
             self,
             "buckets",
