@@ -61,13 +61,14 @@ def _engine_version() -> str:
 ENGINE_VERSION: str = _engine_version()
 
 
-def s3_backend(scope: TerraformStack, *, use_lockfile: bool, **config: Any) -> None:
-    """An S3 backend. CDKTF 0.21 predates ``use_lockfile`` in its API, so there it is set by override."""
+def s3_backend(scope: TerraformStack, *, use_lockfile: bool, **config: Any) -> dict[str, Any]:
+    """An S3 backend. CDKTF 0.21 predates ``use_lockfile`` in its API: there the returned dict (what the caller
+    must merge into its override of the ``terraform`` block) sets it; with CDK Terrain it is empty."""
     if ENGINE == "cdktn":
         S3Backend(scope, use_lockfile=use_lockfile, **config)
-    else:  # pragma: no cover - exercised by the CDKTF compatibility test in its own venv
-        S3Backend(scope, **config)
-        scope.add_override("terraform.backend.s3.use_lockfile", use_lockfile)
+        return {}
+    S3Backend(scope, **config)  # pragma: no cover - exercised by the CDKTF compatibility test in its own venv
+    return {"backend": {"s3": {"use_lockfile": use_lockfile}}}  # pragma: no cover
 
 
 @dataclass(frozen=True)

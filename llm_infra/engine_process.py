@@ -19,7 +19,23 @@ def _node_processes() -> list[Any]:
     handle_type = getattr(module, "_NodeProcess", None)
     if not isinstance(handle_type, type):  # pragma: no cover - a jsii without this class: nothing to stop
         return []
+    started = _memoized_handles(getattr(module, "ProcessProvider", None))
+    if started is not None:
+        return [obj for obj in started if isinstance(obj, handle_type) and hasattr(obj, "_process")]
+    # pragma: no cover - another jsii layout: scan every object (tens of milliseconds in a synth's process)
     return [obj for obj in gc.get_objects() if isinstance(obj, handle_type) and hasattr(obj, "_process")]
+
+
+def _memoized_handles(provider_type: object) -> list[Any] | None:
+    """What jsii's ``ProcessProvider._process`` has started: a memoized property whose closure holds the list
+    of the one handle it made (empty before the first request). None when jsii is laid out otherwise."""
+    prop = getattr(provider_type, "_process", None)
+    getter = getattr(prop, "fget", None)
+    names = getattr(getattr(getter, "__code__", None), "co_freevars", ())
+    cells = getattr(getter, "__closure__", None) or ()
+    stored = dict(zip(names, cells, strict=False)).get("stored")
+    contents = getattr(stored, "cell_contents", None)
+    return contents if isinstance(contents, list) else None
 
 
 def stop_engine(*, kill: bool = False, timeout_s: float = 5.0) -> None:

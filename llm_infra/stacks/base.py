@@ -90,7 +90,8 @@ class LayerStack(TerraformStack):
         self.layer = layer
         self.state_key = state_key(environment.name, layer)
         backend = backend_config(environment, layer)
-        s3_backend(self, use_lockfile=backend.pop("use_lockfile"), **backend)
+        # What the engine needs merged into the `terraform` block besides the backend construct (CDKTF 0.21)
+        self._terraform_block = s3_backend(self, use_lockfile=backend.pop("use_lockfile"), **backend)
         unknown = sorted(set(providers) - {"aws", "awscc"})
         if unknown:
             raise ValueError(f"{self.label.stack_id}: no provider configuration for {', '.join(unknown)}")
@@ -101,6 +102,8 @@ class LayerStack(TerraformStack):
         self._dirty: set[str] = set()
         # layer -> (outputs dataclass, postconditions) of each producer this stack reads
         self._reads: dict[str, tuple[type[Any], list[dict[str, str]]]] = {}
+        # construct id -> module block (ModuleWrapper), written as the stack's `module` block
+        self._modules: dict[str, dict[str, Any]] = {}
         self.aws: Provider | None = None
         if "aws" in providers:
             self.aws = self.aws_provider(region=environment.region)
@@ -137,6 +140,14 @@ class LayerStack(TerraformStack):
         self._changed("terraform", "provider")
         return provider
 
+    def add_module_block(self, construct_id: str, block: dict[str, Any]) -> None:
+        """Register (or replace) the block of module ``construct_id``; written with the stack's other root
+        blocks (see write_overrides). ``block`` is the wrapper's own: later changes to it are written too."""
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", construct_id):
+            raise ValueError(f"{self.label.stack_id}: {construct_id!r} is not a Terraform module name")
+        self._modules[construct_id] = block
+        self._changed("module")
+
     def _changed(self, *parts: str) -> None:
         self._dirty.update(parts)
         if self._written:  # a change after emit_outputs: written again at once
@@ -144,20 +155,24 @@ class LayerStack(TerraformStack):
 
     def write_overrides(self) -> None:
         """Write what changed of the stack's own root-level blocks, one override each: ``terraform``'s
-        required_version and required_providers, ``provider`` and ``data.terraform_remote_state``.
+        required_version and required_providers, ``provider``, ``module`` (every ModuleWrapper's block) and
+        ``data.terraform_remote_state``.
 
         emit_outputs calls it (every layer stack ends with it) and the app calls it once more for every stack
         built (a no-op unless something changed since). Overriding a path again replaces it (the CDK merges its
         overrides into the stack's JSON only at synth), so a late change is written whole again."""
         if "terraform" in self._dirty:
-            # Two paths, not one override of `terraform`: that would replace the backend's own override
-            # (use_lockfile, on CDKTF 0.21).
-            self.add_override("terraform.required_version", TERRAFORM_REQUIRED_VERSION)
+            # One override of `terraform` (it merges with the backend construct's block), carrying what the
+            # engine needs besides (use_lockfile, on CDKTF 0.21).
             self.add_override(
-                "terraform.required_providers",
+                "terraform",
                 {
-                    p.type_name: {"source": p.source, "version": PROVIDER_CONSTRAINTS[p.type_name]}
-                    for p in self._providers
+                    **self._terraform_block,
+                    "required_version": TERRAFORM_REQUIRED_VERSION,
+                    "required_providers": {
+                        p.type_name: {"source": p.source, "version": PROVIDER_CONSTRAINTS[p.type_name]}
+                        for p in self._providers
+                    },
                 },
             )
         if "provider" in self._dirty and self._providers:
@@ -165,6 +180,8 @@ class LayerStack(TerraformStack):
             for provider in self._providers:
                 blocks.setdefault(provider.type_name, []).append(provider.block())
             self.add_override("provider", blocks)
+        if "module" in self._dirty and self._modules:
+            self.add_override("module", self._modules)
         if "data" in self._dirty and self._reads:
             self.add_override(
                 f"data.{REMOTE_STATE}",

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from llm_infra import layers
-from llm_infra.cdk import Construct, Provider, TerraformHclModule, null_value
+from llm_infra.cdk import Construct, Provider, null_value
 from llm_infra.paths import MODULES_DIR
 
 # Every HCL module the registered layers use (each layer's ``modules``, folders under its ``modules_dir``).
@@ -77,7 +77,14 @@ def module_closure(names: Iterable[str], modules_root: Path = MODULES_DIR) -> li
 
 
 class ModuleWrapper:
-    """A typed front for one HCL module: the module's ``variables.tf`` is the contract."""
+    """A typed front for one HCL module: the module's ``variables.tf`` is the contract.
+
+    The module block is plain data written into the stack's ``module`` block, not a ``TerraformHclModule``
+    construct: a construct costs a round trip to the CDK's node process to create it (with the CDK's runtime
+    type checks of its arguments in Python) and one per later change, while the JSON Terraform reads is the same
+    (only the CDK's ``"//"`` metadata of the module is not written). A ``LayerStack`` writes all of its module
+    blocks in one override with its other root blocks; any other stack gets one override per module block.
+    """
 
     module_name: ClassVar[str]
 
@@ -89,28 +96,39 @@ class ModuleWrapper:
         variables: Mapping[str, Any],
         providers: Mapping[str, Provider] | None = None,
     ) -> None:
-        self.module = TerraformHclModule(
-            scope,
-            construct_id,
-            source=module_source(self.module_name),
-            # The app copies the module into the stack folder itself (only the modules the stack uses).
-            skip_asset_creation_from_local_modules=True,
-            # None becomes an explicit null: a module default must never stand in for "none" (for a variable
-            # with nullable = false, Terraform itself substitutes the default).
-            variables={key: null_value() if value is None else value for key, value in variables.items()},
-        )
-        if providers:
-            # The module's provider map (module-side address, `aws` or `aws.replica` -> the stack's provider),
-            # written here: the CDK's own (from TerraformModuleProvider) would read the provider's alias through
-            # a callback to Python (see Provider).
-            self.module.add_override(
-                "providers", {name: provider.reference for name, provider in providers.items()}
+        if not callable(getattr(scope, "add_override", None)):
+            raise TypeError(
+                f"module {construct_id}: its scope must be a stack (got {type(scope).__name__}): the module "
+                "block is written into the stack's own module block"
             )
-
-        # The module's address in the stack: a module made directly in the stack is named by its construct id.
+        self._scope = scope
+        # None becomes an explicit null (jsii would drop a None): a module default must never stand in for
+        # "none" (for a variable with nullable = false, Terraform itself substitutes the default).
+        self.block: dict[str, Any] = {
+            "source": module_source(self.module_name),
+            **{key: null_value() if value is None else value for key, value in variables.items()},
+        }
+        if providers:
+            # The module's provider map (module-side address, `aws` or `aws.replica` -> the stack's provider).
+            self.block["providers"] = {name: provider.reference for name, provider in providers.items()}
+        # The module's address in the stack: a module block of the stack is named by its construct id.
         # References are written as Terraform expressions here, without a round trip to the CDK per output.
         self.address = f"module.{construct_id}"
         self.construct_id = construct_id
+        self._write()
+
+    def set(self, variable: str, value: Any) -> None:
+        """Set (or replace) one of the module's arguments after construction."""
+        self.block[variable] = null_value() if value is None else value
+        self._write()
+
+    def _write(self) -> None:
+        add_module = getattr(self._scope, "add_module_block", None)
+        if callable(add_module):
+            add_module(self.construct_id, self.block)
+        else:  # a stack of the caller's own app: overriding the path again replaces the block
+            add_override: Any = getattr(self._scope, "add_override")  # noqa: B009 - checked in __init__
+            add_override(self.address, dict(self.block))
 
     def output(self, name: str) -> str:
         """A reference to one output of the module, e.g. ``${module.network.vpc_id}``."""

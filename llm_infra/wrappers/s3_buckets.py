@@ -62,7 +62,7 @@ class S3BucketsModule(ModuleWrapper):
         self._kms_key_policy_statements.append(statements)
         added = self._kms_key_policy_statements
         concat = f"${{concat({', '.join(expression(str(item)) for item in added)})}}"
-        self.module.set("kms_key_policy_statements", added[0] if len(added) == 1 else concat)
+        self.set("kms_key_policy_statements", added[0] if len(added) == 1 else concat)
 
     def bucket_name(self, key: str) -> str:
         return self.output_lookup("bucket_names", key)

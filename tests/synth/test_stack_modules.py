@@ -134,3 +134,34 @@ def test_the_copy_leaves_out_terraform_state_and_module_tests(tmp_path: Path) ->
     assert sorted(p.relative_to(other) for p in other.rglob("*")) == sorted(
         p.relative_to(stack_dir) for p in stack_dir.rglob("*") if p.name != "cdk.tf.json"
     )
+
+
+def test_a_module_wrapper_writes_its_block_into_a_plain_stack_of_another_app(tmp_path: Path) -> None:
+    # A team composing our wrappers in its own CDK app uses its own TerraformStack (not a LayerStack): the
+    # block is written by override there, None as an explicit null, and a later set() replaces the argument.
+    from llm_infra.cdk import App, TerraformStack  # noqa: PLC0415 - starts the CDK engine
+    from llm_infra.wrappers.base import ModuleWrapper  # noqa: PLC0415
+
+    class Kms(ModuleWrapper):
+        module_name = "kms-key"
+
+    app = App(outdir=str(tmp_path))
+    stack = TerraformStack(app, "theirs")
+    module = Kms(stack, "kms", variables={"alias": "x", "policy": None, "deletion_window_in_days": 7})
+    module.set("deletion_window_in_days", 30)
+    app.synth()
+    document = json.loads((tmp_path / "stacks" / "theirs" / "cdk.tf.json").read_text(encoding="utf-8"))
+    assert document["module"] == {
+        "kms": {"source": "./modules/kms-key", "alias": "x", "policy": None, "deletion_window_in_days": 30}
+    }
+    assert module.output("key_arn") == "${module.kms.key_arn}"
+
+
+def test_a_module_wrapper_refuses_a_scope_that_is_not_a_stack() -> None:
+    from llm_infra.wrappers.base import ModuleWrapper  # noqa: PLC0415
+
+    class Kms(ModuleWrapper):
+        module_name = "kms-key"
+
+    with pytest.raises(TypeError, match="module kms: its scope must be a stack"):
+        Kms(object(), "kms", variables={})  # type: ignore[arg-type]
