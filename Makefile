@@ -37,7 +37,7 @@ LOCK_OUTDIR    := $(or $(CDKTF_OUTDIR),cdktf.out)
 LOCK_SOURCE     = $(if $(LLM_INFRA_TF_MIRROR),-fs-mirror=$(LLM_INFRA_TF_MIRROR) $(addprefix -platform=,$(notdir \
                   $(wildcard $(LLM_INFRA_TF_MIRROR)/registry.terraform.io/hashicorp/*/*/*_*))),$(addprefix -platform=,$(LOCK_PLATFORMS)))
 
-.PHONY: synth test unit lint fmt bench clean lock tools readme-dashboards
+.PHONY: synth test unit lint fmt bench clean lock tools readme-dashboards dist schema
 
 synth: $(VENV)/.installed
 	$(PY) main.py
@@ -83,6 +83,18 @@ fmt: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 	terraform fmt -recursive modules
 
+# The wheel and sdist of llm-infra, with the HCL modules as package data (setup.py), into $(DIST_DIR).
+# `build` pins itself in pyproject's [test] extra; its isolated build environment installs setuptools via pip.
+DIST_DIR ?= dist
+dist: $(VENV)/.installed
+	rm -rf $(DIST_DIR) build llm_infra.egg-info/SOURCES.txt
+	$(PY) -m build --outdir $(DIST_DIR) .
+
+# The committed JSON Schemas of the environment files (tests/unit/test_schema.py fails when they are stale).
+schema: $(VENV)/.installed
+	$(PY) main.py --schema overlay > schema/environment.schema.json
+	$(PY) main.py --schema strict > schema/environment.merged.schema.json
+
 readme-dashboards: $(VENV)/.installed
 	$(PY) -m llm_infra.layers.observability.readme --write
 
@@ -106,4 +118,4 @@ $(CDKTF_VENV)/.installed: Makefile
 	touch $@
 
 clean:
-	rm -rf cdktf.out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf cdktf.out .pytest_cache .mypy_cache .ruff_cache dist build
