@@ -15,9 +15,17 @@ PY            := $(VENV)/bin/python
 TOOLS_DIR          := .tools
 PROMETHEUS_DEB     := prometheus=2.42.0+ds-5+deb12u1
 ALERTMANAGER_DEB   := prometheus-alertmanager=0.25.0-1+b4
-TOOLS_STAMP        := $(TOOLS_DIR)/.installed-$(subst =,-,$(PROMETHEUS_DEB))-$(subst =,-,$(ALERTMANAGER_DEB))
+# Graphviz's dot (bookworm's graphviz and the libraries of it the image lacks), unpacked the same way, behind a
+# wrapper that points it at its unpacked libraries and plugins: synth renders each environment's picture as SVG
+# when a dot is found (LLM_INFRA_DOT, else PATH), and the tests render with this one.
+GRAPHVIZ_VERSION   := 2.42.2-7+deb12u1
+GRAPHVIZ_DEBS      := graphviz=$(GRAPHVIZ_VERSION) $(addsuffix =$(GRAPHVIZ_VERSION),libcdt5 libcgraph6 libgvc6 \
+                      libgvpr2 liblab-gamut1 libpathplan4 libxdot4) libann0=1.1.2+doc-9+b1 \
+                      libgts-0.7-5=0.7.6+darcs121130-5+b1 libltdl7=2.4.7-7~deb12u1
+TOOLS_STAMP        := $(TOOLS_DIR)/.installed-$(subst =,-,$(PROMETHEUS_DEB))-$(subst =,-,$(ALERTMANAGER_DEB))-graphviz-$(GRAPHVIZ_VERSION)
 PROMTOOL           := $(TOOLS_DIR)/root/usr/bin/promtool
 AMTOOL             := $(TOOLS_DIR)/root/usr/bin/amtool
+DOT                := $(TOOLS_DIR)/bin/dot
 # pytest workers for `make test` (pytest-xdist); 1 runs the suite in this process, in file order.
 PYTEST_WORKERS ?= 2
 PYTEST_XDIST   = $(if $(filter 1,$(PYTEST_WORKERS)),-p no:xdist,-n $(PYTEST_WORKERS) --dist loadgroup)
@@ -55,17 +63,22 @@ lock: synth
 
 test: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(CDKTF_VENV)/.installed $(TOOLS_STAMP) lint
 	LLM_INFRA_CHECKOV=$(CHECKOV_VENV)/bin/checkov LLM_INFRA_CDKTF_PYTHON=$(CDKTF_VENV)/bin/python \
-	  LLM_INFRA_PROMTOOL=$(CURDIR)/$(PROMTOOL) LLM_INFRA_AMTOOL=$(CURDIR)/$(AMTOOL) $(PY) -m pytest $(PYTEST_XDIST)
+	  LLM_INFRA_PROMTOOL=$(CURDIR)/$(PROMTOOL) LLM_INFRA_AMTOOL=$(CURDIR)/$(AMTOOL) LLM_INFRA_DOT=$(CURDIR)/$(DOT) $(PY) -m pytest $(PYTEST_XDIST)
 
 tools: $(TOOLS_STAMP)
 
 $(TOOLS_STAMP):
 	rm -rf $(TOOLS_DIR) && mkdir -p $(TOOLS_DIR)/debs
-	cd $(TOOLS_DIR)/debs && { apt-get download -q $(PROMETHEUS_DEB) $(ALERTMANAGER_DEB) \
-	  || { apt-get update -qq && apt-get download -q $(PROMETHEUS_DEB) $(ALERTMANAGER_DEB); }; }
+	cd $(TOOLS_DIR)/debs && { apt-get download -q $(PROMETHEUS_DEB) $(ALERTMANAGER_DEB) $(GRAPHVIZ_DEBS) \
+	  || { apt-get update -qq && apt-get download -q $(PROMETHEUS_DEB) $(ALERTMANAGER_DEB) $(GRAPHVIZ_DEBS); }; }
 	for deb in $(TOOLS_DIR)/debs/*.deb; do dpkg-deb -x "$$deb" $(TOOLS_DIR)/root; done
 	rm -rf $(TOOLS_DIR)/debs
-	$(PROMTOOL) --version >/dev/null && $(AMTOOL) --version >/dev/null
+	mkdir -p $(TOOLS_DIR)/bin && lib=$$(dirname "$$(find $(TOOLS_DIR)/root -name 'libgvc.so.6' | head -n 1)") \
+	  && printf '%s\n' '#!/bin/sh' 'root=$$(cd "$$(dirname "$$0")/.." && pwd)' \
+	    "lib=\"\$$root/$${lib#$(TOOLS_DIR)/}\"" \
+	    'LD_LIBRARY_PATH="$$lib$${LD_LIBRARY_PATH:+:$$LD_LIBRARY_PATH}" GVBINDIR="$$lib/graphviz" exec "$$root/root/usr/bin/dot" "$$@"' \
+	    > $(DOT) && chmod +x $(DOT) && $(DOT) -c
+	$(PROMTOOL) --version >/dev/null && $(AMTOOL) --version >/dev/null && echo 'digraph{}' | $(DOT) -Tsvg >/dev/null
 	touch $@
 
 unit: $(VENV)/.installed

@@ -17,6 +17,7 @@ from llm_infra import layers
 from llm_infra.cdk import App
 from llm_infra.config import Environment
 from llm_infra.config.loader import display_path
+from llm_infra.diagram import dot_binary, write_diagrams
 from llm_infra.engine_process import stop_engine
 from llm_infra.stacks.base import LayerStack
 from llm_infra.summary import render
@@ -394,6 +395,7 @@ def synth(
             keep_others=keep_others or layers_selected is not None,
             selected_layers=layers_selected,
         )
+        write_diagrams(staging, dot_binary())  # every environment in the staged output, kept stacks included
         produced = {stack.label.stack_id for stack in stacks}
         removed = tuple(sorted(name for name in previous or {} if name not in produced and name not in kept))
         summary = render(stacks, display_path(outdir))
