@@ -81,10 +81,10 @@ def mermaid(environment: str, views: Sequence[StackView]) -> str:
             lines.append(f'    {_id(view.name, construct_id)}["module.{construct_id}<br/>modules/{module}"]')
         lines.append("  end")
     for view in _ordered(views):
-        for (layer, construct_id), fields in view.reads.items():
+        for (layer, consumer), fields in view.reads.items():
             producer = by_layer.get(layer)
             source = _id(producer.name) if producer else _id(f"{environment}-{layer}")
-            target = _id(view.name, construct_id) if construct_id else _id(view.name)
+            target = _id(view.name, consumer) if consumer else _id(view.name)
             lines.append(f'  {source} -- "{"<br/>".join(fields)}" --> {target}')
     return "\n".join(lines) + "\n"
 
@@ -114,12 +114,12 @@ def dot(environment: str, views: Sequence[StackView]) -> str:
             )
         lines.append("  }")
     for view in _ordered(views):
-        for (layer, construct_id), fields in view.reads.items():
+        for (layer, consumer), fields in view.reads.items():
             producer = by_layer.get(layer)
             if producer is None:
                 continue
             source = anchors[producer.name]
-            target = _id(view.name, construct_id) if construct_id else anchors[view.name]
+            target = _id(view.name, consumer) if consumer else anchors[view.name]
             label = "\\n".join(fields)
             lines.append(
                 f'  {source} -> {target} [label="{label}", fontsize=9, ltail=cluster_{_id(producer.name)}];'
