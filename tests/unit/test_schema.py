@@ -7,6 +7,9 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import shutil
+import subprocess
+import sys
 import tomllib
 from collections.abc import Iterator
 from functools import cache
@@ -125,3 +128,28 @@ def test_the_schema_files_are_json_schema_2020_12_with_no_unknown_keys_anywhere(
         assert "name" not in document["properties"]  # the file name is the environment name
         models = [document, *document["$defs"].values()]
         assert all(m.get("additionalProperties") is False for m in models if "properties" in m), kind
+
+
+def _taplo_check(root: Path) -> subprocess.CompletedProcess[str]:
+    taplo = Path(sys.executable).with_name("taplo")
+    return subprocess.run(
+        [str(taplo), "check"],
+        cwd=root, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+
+
+def test_taplo_checks_the_environment_files_against_the_schema_through_taplo_toml(tmp_path: Path) -> None:
+    """What an editor with Even Better TOML does: .taplo.toml associates environments/*.toml with the schema."""
+    for name in (".taplo.toml", "schema", "environments", "examples"):
+        source = PROJECT_ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copyfile)(source, tmp_path / name)
+    shutil.rmtree(tmp_path / "examples" / "outside-app" / "cdktf.out", ignore_errors=True)
+    passed = _taplo_check(tmp_path)
+    assert passed.returncode == 0, passed.stderr
+    assert "found files total=" in passed.stderr
+    data = _toml(ENVIRONMENTS_DIR / "dev.toml")
+    data["network"]["nat_gateway_mod"] = "single"
+    (tmp_path / "environments" / "dev.toml").write_text(tomli_w.dumps(data), encoding="utf-8")
+    failed = _taplo_check(tmp_path)
+    assert failed.returncode != 0
+    assert "'nat_gateway_mod' was unexpected" in failed.stderr, failed.stderr
