@@ -45,7 +45,7 @@ LOCK_OUTDIR    := $(or $(CDKTF_OUTDIR),cdktf.out)
 LOCK_SOURCE     = $(if $(LLM_INFRA_TF_MIRROR),-fs-mirror=$(LLM_INFRA_TF_MIRROR) $(addprefix -platform=,$(notdir \
                   $(wildcard $(LLM_INFRA_TF_MIRROR)/registry.terraform.io/hashicorp/*/*/*_*))),$(addprefix -platform=,$(LOCK_PLATFORMS)))
 
-.PHONY: synth test unit lint fmt bench clean lock tools readme-dashboards dist schema
+.PHONY: synth test unit lint fmt bench clean lock tools readme-dashboards readme dist schema
 
 synth: $(VENV)/.installed
 	$(PY) main.py
@@ -107,6 +107,10 @@ dist: $(VENV)/.installed
 schema: $(VENV)/.installed
 	$(PY) main.py --schema overlay > schema/environment.schema.json
 	$(PY) main.py --schema strict > schema/environment.merged.schema.json
+
+# The README's outside app and prod picture (llm_infra/docs.py), from examples/outside-app and a fresh synth.
+readme: synth
+	$(PY) -m llm_infra.docs --write --outdir cdktf.out
 
 readme-dashboards: $(VENV)/.installed
 	$(PY) -m llm_infra.layers.observability.readme --write

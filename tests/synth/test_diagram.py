@@ -12,6 +12,7 @@ import pytest
 
 from llm_infra import layers
 from llm_infra.diagram import DIAGRAMS_FOLDER, dot_binary, write_diagrams
+from llm_infra.docs import PICTURE, README, picture_section, section
 from tests.support.synth import run_main
 
 _EDGE = re.compile(r'^  (?P<source>\w+) -- "(?P<fields>[^"]+)" --> (?P<target>\w+)$', re.MULTILINE)
@@ -90,3 +91,11 @@ def test_a_partial_synth_redraws_the_picture_from_all_the_stacks_and_a_failing_d
     assert failed.returncode == 1 and "nothing was written" in failed.stderr, failed.stderr
     assert "false -Tsvg failed for dev" in failed.stderr
     assert {p: p.read_bytes() for p in sorted(partial.rglob("*")) if p.is_file()} == before
+
+
+def test_the_readme_embeds_the_picture_of_the_shipped_prod_environment(outdir: Path) -> None:
+    readme = README.read_text(encoding="utf-8")
+    assert section(readme, PICTURE) == picture_section(outdir), (
+        "README.md's prod picture is stale: make readme"
+    )
+    assert "prod_network --" in picture_section(outdir)  # the picture has arrows, not just boxes
