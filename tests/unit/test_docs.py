@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from llm_infra import docs
-
 from llm_infra.docs import (
     OUTSIDE_APP,
     OUTSIDE_APP_DIR,
