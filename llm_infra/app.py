@@ -380,9 +380,12 @@ def synth(
     else:
         outdir.parent.mkdir(parents=True, exist_ok=True)
         parent = outdir.parent
-    with uninterruptible():  # a signal between creating the folder and the try below would leave it behind
-        staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=parent))
+    staging: Path | None = None
     try:
+        # A signal while the folder is created is raised when this block ends: inside the try, with ``staging``
+        # set, so the finally below removes the folder.
+        with uninterruptible():
+            staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=parent))
         app, built = build_app(environments, outdir=str(staging), only=layers_selected)
         app.synth()
         stacks = [s for s in built if layers_selected is None or s.layer in layers_selected]
@@ -410,5 +413,6 @@ def synth(
         raise
     finally:
         with uninterruptible():  # a signal during the clean-up is raised after it, not instead of it
-            shutil.rmtree(staging, ignore_errors=True)
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
     return SynthResult(stacks=stacks, kept=kept, removed=removed, summary=summary)
