@@ -15,9 +15,17 @@ PY            := $(VENV)/bin/python
 TOOLS_DIR          := .tools
 PROMETHEUS_DEB     := prometheus=2.42.0+ds-5+deb12u1
 ALERTMANAGER_DEB   := prometheus-alertmanager=0.25.0-1+b4
-TOOLS_STAMP        := $(TOOLS_DIR)/.installed-$(subst =,-,$(PROMETHEUS_DEB))-$(subst =,-,$(ALERTMANAGER_DEB))
+# Graphviz's dot (bookworm's graphviz and the libraries of it the image lacks), unpacked the same way, behind a
+# wrapper that points it at its unpacked libraries and plugins: synth renders each environment's picture as SVG
+# when a dot is found (LLM_INFRA_DOT, else PATH), and the tests render with this one.
+GRAPHVIZ_VERSION   := 2.42.2-7+deb12u1
+GRAPHVIZ_DEBS      := graphviz=$(GRAPHVIZ_VERSION) $(addsuffix =$(GRAPHVIZ_VERSION),libcdt5 libcgraph6 libgvc6 \
+                      libgvpr2 liblab-gamut1 libpathplan4 libxdot4) libann0=1.1.2+doc-9+b1 \
+                      libgts-0.7-5=0.7.6+darcs121130-5+b1 libltdl7=2.4.7-7~deb12u1
+TOOLS_STAMP        := $(TOOLS_DIR)/.installed-$(subst =,-,$(PROMETHEUS_DEB))-$(subst =,-,$(ALERTMANAGER_DEB))-graphviz-$(GRAPHVIZ_VERSION)
 PROMTOOL           := $(TOOLS_DIR)/root/usr/bin/promtool
 AMTOOL             := $(TOOLS_DIR)/root/usr/bin/amtool
+DOT                := $(TOOLS_DIR)/bin/dot
 # pytest workers for `make test` (pytest-xdist); 1 runs the suite in this process, in file order.
 PYTEST_WORKERS ?= 2
 PYTEST_XDIST   = $(if $(filter 1,$(PYTEST_WORKERS)),-p no:xdist,-n $(PYTEST_WORKERS) --dist loadgroup)
@@ -37,7 +45,7 @@ LOCK_OUTDIR    := $(or $(CDKTF_OUTDIR),cdktf.out)
 LOCK_SOURCE     = $(if $(LLM_INFRA_TF_MIRROR),-fs-mirror=$(LLM_INFRA_TF_MIRROR) $(addprefix -platform=,$(notdir \
                   $(wildcard $(LLM_INFRA_TF_MIRROR)/registry.terraform.io/hashicorp/*/*/*_*))),$(addprefix -platform=,$(LOCK_PLATFORMS)))
 
-.PHONY: synth test unit lint fmt bench clean lock tools readme-dashboards
+.PHONY: synth test unit lint fmt bench clean lock tools readme-dashboards readme dist schema
 
 # The package is installed editable, so pip compiled none of it; where PYTHONDONTWRITEBYTECODE is set (some CI
 # images), every run would compile it from source again (~50 ms of a synth). Compiled ahead here; a no-op when the
@@ -61,17 +69,22 @@ lock: synth
 
 test: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(CDKTF_VENV)/.installed $(TOOLS_STAMP) lint
 	LLM_INFRA_CHECKOV=$(CHECKOV_VENV)/bin/checkov LLM_INFRA_CDKTF_PYTHON=$(CDKTF_VENV)/bin/python \
-	  LLM_INFRA_PROMTOOL=$(CURDIR)/$(PROMTOOL) LLM_INFRA_AMTOOL=$(CURDIR)/$(AMTOOL) $(PY) -m pytest $(PYTEST_XDIST)
+	  LLM_INFRA_PROMTOOL=$(CURDIR)/$(PROMTOOL) LLM_INFRA_AMTOOL=$(CURDIR)/$(AMTOOL) LLM_INFRA_DOT=$(CURDIR)/$(DOT) $(PY) -m pytest $(PYTEST_XDIST)
 
 tools: $(TOOLS_STAMP)
 
 $(TOOLS_STAMP):
 	rm -rf $(TOOLS_DIR) && mkdir -p $(TOOLS_DIR)/debs
-	cd $(TOOLS_DIR)/debs && { apt-get download -q $(PROMETHEUS_DEB) $(ALERTMANAGER_DEB) \
-	  || { apt-get update -qq && apt-get download -q $(PROMETHEUS_DEB) $(ALERTMANAGER_DEB); }; }
+	cd $(TOOLS_DIR)/debs && { apt-get download -q $(PROMETHEUS_DEB) $(ALERTMANAGER_DEB) $(GRAPHVIZ_DEBS) \
+	  || { apt-get update -qq && apt-get download -q $(PROMETHEUS_DEB) $(ALERTMANAGER_DEB) $(GRAPHVIZ_DEBS); }; }
 	for deb in $(TOOLS_DIR)/debs/*.deb; do dpkg-deb -x "$$deb" $(TOOLS_DIR)/root; done
 	rm -rf $(TOOLS_DIR)/debs
-	$(PROMTOOL) --version >/dev/null && $(AMTOOL) --version >/dev/null
+	mkdir -p $(TOOLS_DIR)/bin && lib=$$(dirname "$$(find $(TOOLS_DIR)/root -name 'libgvc.so.6' | head -n 1)") \
+	  && printf '%s\n' '#!/bin/sh' 'root=$$(cd "$$(dirname "$$0")/.." && pwd)' \
+	    "lib=\"\$$root/$${lib#$(TOOLS_DIR)/}\"" \
+	    'LD_LIBRARY_PATH="$$lib$${LD_LIBRARY_PATH:+:$$LD_LIBRARY_PATH}" GVBINDIR="$$lib/graphviz" exec "$$root/root/usr/bin/dot" "$$@"' \
+	    > $(DOT) && chmod +x $(DOT) && $(DOT) -c
+	$(PROMTOOL) --version >/dev/null && $(AMTOOL) --version >/dev/null && echo 'digraph{}' | $(DOT) -Tsvg >/dev/null
 	touch $@
 
 unit: $(VENV)/.installed
@@ -88,6 +101,22 @@ fmt: $(VENV)/.installed
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 	terraform fmt -recursive modules
+
+# The wheel and sdist of llm-infra, with the HCL modules as package data (setup.py), into $(DIST_DIR).
+# `build` pins itself in pyproject's [test] extra; its isolated build environment installs setuptools via pip.
+DIST_DIR ?= dist
+dist: $(VENV)/.installed
+	rm -rf $(DIST_DIR) build llm_infra.egg-info/SOURCES.txt
+	$(PY) -m build --outdir $(DIST_DIR) .
+
+# The committed JSON Schemas of the environment files (tests/unit/test_schema.py fails when they are stale).
+schema: $(VENV)/.installed
+	$(PY) main.py --schema overlay > schema/environment.schema.json
+	$(PY) main.py --schema strict > schema/environment.merged.schema.json
+
+# The README's outside app and prod picture (llm_infra/docs.py), from examples/outside-app and a fresh synth.
+readme: synth
+	$(PY) -m llm_infra.docs --write --outdir cdktf.out
 
 readme-dashboards: $(VENV)/.installed
 	$(PY) -m llm_infra.layers.observability.readme --write
@@ -113,4 +142,4 @@ $(CDKTF_VENV)/.installed: Makefile
 	touch $@
 
 clean:
-	rm -rf cdktf.out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf cdktf.out .pytest_cache .mypy_cache .ruff_cache dist build

@@ -17,6 +17,7 @@ from llm_infra import layers
 from llm_infra.cdk import App
 from llm_infra.config import Environment
 from llm_infra.config.loader import display_path
+from llm_infra.diagram import dot_binary, write_diagrams
 from llm_infra.engine_process import stop_engine
 from llm_infra.stacks.base import LayerStack
 from llm_infra.summary import render
@@ -379,9 +380,12 @@ def synth(
     else:
         outdir.parent.mkdir(parents=True, exist_ok=True)
         parent = outdir.parent
-    with uninterruptible():  # a signal between creating the folder and the try below would leave it behind
-        staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=parent))
+    staging: Path | None = None
     try:
+        # A signal while the folder is created is raised when this block ends: inside the try, with ``staging``
+        # set, so the finally below removes the folder.
+        with uninterruptible():
+            staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=parent))
         app, built = build_app(environments, outdir=str(staging), only=layers_selected)
         app.synth()
         stacks = [s for s in built if layers_selected is None or s.layer in layers_selected]
@@ -394,6 +398,7 @@ def synth(
             keep_others=keep_others or layers_selected is not None,
             selected_layers=layers_selected,
         )
+        write_diagrams(staging, dot_binary())  # every environment in the staged output, kept stacks included
         produced = {stack.label.stack_id for stack in stacks}
         removed = tuple(sorted(name for name in previous or {} if name not in produced and name not in kept))
         summary = render(stacks, display_path(outdir))
@@ -408,5 +413,6 @@ def synth(
         raise
     finally:
         with uninterruptible():  # a signal during the clean-up is raised after it, not instead of it
-            shutil.rmtree(staging, ignore_errors=True)
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
     return SynthResult(stacks=stacks, kept=kept, removed=removed, summary=summary)

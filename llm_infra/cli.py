@@ -120,7 +120,7 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: arguments: {message} (allowed: {_ALLOWED}; see --help)\n")
 
 
-_ALLOWED = "--help, --version, --env NAME, --layer NAME, --outdir DIR, --check, --list"
+_ALLOWED = "--help, --version, --env NAME, --layer NAME, --outdir DIR, --check, --list, --schema [KIND]"
 
 
 def installed_engine() -> tuple[str, str] | None:
@@ -193,6 +193,14 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print the stacks as JSON (apply order, layer, state key, depends-on, providers, protected "
         "resource types, post-apply steps); write nothing",
+    )
+    result.add_argument(
+        "--schema",
+        nargs="?",
+        const="overlay",
+        choices=("overlay", "strict"),  # llm_infra.config.schema.KINDS (which imports pydantic)
+        help="print the JSON Schema of an environment file (overlay, the default) or of the merged result "
+        "(strict); write nothing (committed as schema/*.schema.json)",
     )
     return result
 
@@ -328,6 +336,11 @@ def _run(argv: Sequence[str] | None, interrupts: Interrupts) -> int:
             file=sys.stderr,
         )
         return EXIT_SYNTH
+    if args.schema:
+        from llm_infra.config.schema import schema_text  # noqa: PLC0415
+
+        print(schema_text(args.schema), end="")
+        return 0
     try:
         files, selected = select_files(args.env, os.environ.get("LLM_INFRA_ENV_FILES"))
         chosen_layers = select_layers(args.layer)

@@ -79,9 +79,7 @@ def test_duplicate_environment_names(tmp_path: Path) -> None:
 
 # --- the command line: answered before anything is synthesized or written -----------------------------------
 
-ALLOWED_OPTIONS = (
-    "(allowed: --help, --version, --env NAME, --layer NAME, --outdir DIR, --check, --list; see --help)"
-)
+ALLOWED_OPTIONS = "(allowed: --help, --version, --env NAME, --layer NAME, --outdir DIR, --check, --list, --schema [KIND]; see --help)"
 
 
 def test_help_lists_the_options_and_synthesizes_nothing(tmp_path: Path) -> None:
