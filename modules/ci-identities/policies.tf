@@ -170,8 +170,9 @@ locals {
             "iam:PutRolePermissionsBoundary",
             "iam:PutRolePolicy",
           ]
-          Resource  = "arn:${local.partition}:iam::${local.account}:role/${env.prefix}-*"
-          Condition = { StringEquals = { "iam:PermissionsBoundary" = env.boundary_policy_arn } }
+          Resource = "arn:${local.partition}:iam::${local.account}:role/${env.prefix}-*"
+          # ArnEquals: iam:PermissionsBoundary is an ARN-typed key (parliament flags StringEquals as a mismatch).
+          Condition = { ArnEquals = { "iam:PermissionsBoundary" = env.boundary_policy_arn } }
         },
         {
           Sid    = "StackRoles"
