@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -94,16 +94,17 @@ def counts(plan: Mapping[str, Any]) -> tuple[int, int, int]:
 
 def stack_result(row: Mapping[str, Any], stacks_dir: Path) -> StackResult:
     folder = stacks_dir / str(row["stack"])
-    base = {
-        "stack": str(row["stack"]),
-        "environment": str(row["environment"]),
-        "depends_on": tuple(str(name) for name in row.get("depends_on", [])),
-    }
+    base = StackResult(
+        stack=str(row["stack"]),
+        environment=str(row["environment"]),
+        depends_on=tuple(str(name) for name in row.get("depends_on", [])),
+        plan="not planned",
+    )
     code = _read_code(folder / PLAN_EXITCODE)
     gate_code = _read_code(folder / GATE_EXITCODE)
     gate = "not run" if gate_code is None else "passed" if gate_code == 0 else "refused"
     if code is None:
-        return StackResult(**base, plan="not planned" if not folder.is_dir() else "failed", gate=gate)
+        return replace(base, plan="not planned" if not folder.is_dir() else "failed", gate=gate)
     if code not in (NO_CHANGES, CHANGES):
         raise ReportError(f"{folder / PLAN_EXITCODE}: unexpected exit code (got {code}; allowed 0, 2)")
     plan_file = folder / PLAN_JSON
@@ -112,8 +113,8 @@ def stack_result(row: Mapping[str, Any], stacks_dir: Path) -> StackResult:
     except (OSError, json.JSONDecodeError) as error:
         raise ReportError(f"{plan_file}: cannot read the plan JSON ({error})") from None
     adds, changes, destroys = counts(plan)
-    return StackResult(
-        **base,
+    return replace(
+        base,
         plan="changes" if code == CHANGES else "no changes",
         adds=adds,
         changes=changes,
