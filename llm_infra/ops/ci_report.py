@@ -21,6 +21,7 @@ MARKER = "<!-- llm-infra:plan-table -->"
 PLAN_JSON = "plan.json"
 PLAN_EXITCODE = "plan.exitcode"  # written by `make plan`: 0 no changes, 2 changes
 GATE_EXITCODE = "gate.exitcode"  # written by the workflow after `make gate`: 0 passed, 1 refused
+PLAN_FAILED = "plan.failed"  # written by the workflow when `make plan` failed
 NO_CHANGES = 0
 CHANGES = 2
 
@@ -104,7 +105,7 @@ def stack_result(row: Mapping[str, Any], stacks_dir: Path) -> StackResult:
     gate_code = _read_code(folder / GATE_EXITCODE)
     gate = "not run" if gate_code is None else "passed" if gate_code == 0 else "refused"
     if code is None:
-        return replace(base, plan="not planned" if not folder.is_dir() else "failed", gate=gate)
+        return replace(base, plan="failed" if (folder / PLAN_FAILED).exists() else "not planned", gate=gate)
     if code not in (NO_CHANGES, CHANGES):
         raise ReportError(f"{folder / PLAN_EXITCODE}: unexpected exit code (got {code}; allowed 0, 2)")
     plan_file = folder / PLAN_JSON

@@ -121,6 +121,7 @@ def test_a_stack_that_failed_to_plan_is_marked_and_makes_its_consumers_advisory(
     ]
     stacks = tmp_path / "stacks"
     (stacks / "dev-network").mkdir(parents=True)  # planned, but terraform failed: no exit code written
+    (stacks / "dev-network" / "plan.failed").touch()
     found = {result.stack: result for result in ci_report.results(rows, stacks)}
     assert found["dev-network"].plan == "failed"
     assert found["dev-storage"].plan == "not planned"

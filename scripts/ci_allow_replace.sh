@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Refuse an ALLOW_REPLACE value that is not a list of Terraform addresses before it reaches `make` (whose
+# command-line variables are expanded: `$(...)` in one would run). Usage: ci_allow_replace.sh "$ALLOW_REPLACE"
+set -euo pipefail
+value="${1-}"
+if ! printf '%s' "$value" | grep -Eq '^[][A-Za-z0-9_.:"/ -]*$'; then
+  echo "ALLOW_REPLACE: not a space-separated list of Terraform addresses (got '$value'; allowed letters, digits, _ . : - / [ ] \")" >&2
+  exit 2
+fi
+if [ -n "$value" ]; then
+  echo "plan gate override for this run: $value"
+fi
