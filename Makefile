@@ -105,7 +105,7 @@ SARIF_DIR ?= sarif
 checkov: $(CHECKOV_VENV)/.installed
 	mkdir -p $(SARIF_DIR)
 	$(CHECKOV_VENV)/bin/checkov --skip-download --quiet --external-checks-dir policies -o cli -o sarif \
-	  --output-file-path console,$(SARIF_DIR) \
+	  --output-file-path console,$(SARIF_DIR)/checkov.sarif \
 	  $(if $(PLAN),--framework terraform_plan -f $(PLAN) --repo-root-for-plan-enrichment .,--framework terraform -d modules)
 
 fmt: $(VENV)/.installed
