@@ -125,3 +125,24 @@ def test_no_workflow_lists_stacks_or_layers() -> None:
         listed = sorted(n for n in names if re.search(rf"\b(dev|staging|prod)-{n}\b", text))
         assert listed == [], f"{path.name} names stacks: {listed}"
         assert "main.py --list" in text or path.name == "deploy.yml", path.name
+
+
+def test_allow_replace_accepts_addresses_and_refuses_make_expansions() -> None:
+    script = PROJECT_ROOT / "scripts" / "ci_allow_replace.sh"
+    checked = subprocess.run(
+        [shellcheck(), str(script)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert checked.returncode == 0, checked.stdout
+
+    def run(value: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["bash", str(script), value], capture_output=True, text=True, timeout=30, check=False
+        )
+
+    ok = run('module.fsx.aws_fsx_lustre_file_system.this[0] module.buckets.aws_s3_bucket.this["datasets"]')
+    assert ok.returncode == 0 and "plan gate override for this run: module.fsx" in ok.stdout
+    assert run("").returncode == 0
+    for bad in ("$(shell touch x)", "a; rm -rf /", "`id`", "module.a\n$(shell id)"):
+        refused = run(bad)
+        assert refused.returncode == 2, bad
+        assert refused.stderr.startswith("ALLOW_REPLACE: not a space-separated list of Terraform addresses")
