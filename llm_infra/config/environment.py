@@ -15,6 +15,7 @@ from llm_infra.config.types import (
     AccountId,
     BucketName,
     KmsKeyArn,
+    PolicyArn,
     Region,
     RoleArn,
     Rule,
@@ -107,6 +108,9 @@ class EnvironmentBase(Model):
     account_id: Annotated[AccountId, Rule("CFG-012")]
     region: Annotated[Region, Rule("CFG-012")]
     role_arn: Annotated[RoleArn | None, Rule("CFG-003")] = None
+    # The permissions boundary every role the stacks create carries (modules/ci-identities makes it; the CI apply
+    # role may create roles only with it). Every module that creates a role takes it as `permissions_boundary`.
+    permissions_boundary_arn: Annotated[PolicyArn | None, Rule("CFG-014")] = None
     tags: TagsConfig
     protection: ProtectionConfig = ProtectionConfig()
     state: StateConfig
@@ -122,6 +126,16 @@ class EnvironmentBase(Model):
         if self.role_arn is not None and f"::{self.account_id}:" not in self.role_arn:
             problems.append(
                 rule("role_arn", f"role is not in account {self.account_id}", self.role_arn, id="CFG-003")
+            )
+        boundary = self.permissions_boundary_arn
+        if boundary is not None and f"::{self.account_id}:" not in boundary:
+            problems.append(
+                rule(
+                    "permissions_boundary_arn",
+                    f"policy is not in account {self.account_id}",
+                    boundary,
+                    id="CFG-014",
+                )
             )
         for layer in layers.registry():
             if not layer.is_on(self):

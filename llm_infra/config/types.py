@@ -78,6 +78,15 @@ RoleArn = Annotated[
         r"arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]+", "an IAM role ARN", "arn:aws:iam::<acct>:role/<n>"
     ),
 ]
+# An IAM customer managed policy (a permissions boundary): modules' `permissions_boundary` (CFG-014).
+PolicyArn = Annotated[
+    str,
+    _pattern(
+        r"arn:aws[a-z-]*:iam::[0-9]{12}:policy/[\w+=,.@/-]+",
+        "an IAM policy ARN",
+        "arn:aws:iam::<acct>:policy/<name>",
+    ),
+]
 KmsKeyArn = Annotated[
     str,
     _pattern(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from llm_infra import identity
 from llm_infra.config import ConfigError, Environment, load_environments
 from llm_infra.config.loader import defaults_file_for, display_path
 from llm_infra.ops.errors import AWS_ERRORS, EXIT_CONFIG, EXIT_FAILURE, EXIT_INTERRUPTED, OpsError, describe
@@ -14,7 +16,8 @@ from llm_infra.paths import ENVIRONMENTS_DIR
 
 CREDENTIALS_HELP = (
     "AWS credentials, region and endpoints resolve as in boto3 (AWS_PROFILE or --profile, SSO, instance and "
-    "container roles, AWS_ENDPOINT_URL); when the environment sets role_arn, that role is assumed."
+    "container roles, AWS_ENDPOINT_URL); when the environment sets role_arn, that role is assumed, unless "
+    "LLM_INFRA_STACK_IDENTITY=ambient (CI: the OIDC role already assumed is the identity)."
 )
 
 
@@ -53,7 +56,11 @@ def load_environment(name: str, directory: Path) -> Environment:
         available = sorted(p.stem for p in directory.glob("*.toml") if not p.name.startswith("_"))
         listed = ", ".join(available) or "none"
         raise ConfigError([f"{display_path(path)}: no such environment (available: {listed})"])
-    return load_environments([path], defaults_file_for([path], directory))[0]
+    try:
+        stack_identity = identity.parse(os.environ.get(identity.VARIABLE))
+    except identity.IdentityError as error:
+        raise ConfigError([str(error)]) from None
+    return identity.apply(load_environments([path], defaults_file_for([path], directory)), stack_identity)[0]
 
 
 def run(main: Callable[[], int]) -> int:

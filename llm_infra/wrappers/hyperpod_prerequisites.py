@@ -18,6 +18,7 @@ class HyperpodPrerequisitesModule(ModuleWrapper):
         scope: Construct,
         construct_id: str,
         *,
+        permissions_boundary: str | None = None,
         provider: Provider,
         name: str,
         bucket_name: str,
@@ -33,6 +34,7 @@ class HyperpodPrerequisitesModule(ModuleWrapper):
             scope,
             construct_id,
             variables={
+                "permissions_boundary": permissions_boundary,
                 "name": name,
                 "bucket_name": bucket_name,
                 "cluster_name": cluster_name,

@@ -56,6 +56,7 @@ class InferenceFleetModule(ModuleWrapper):
         scope: Construct,
         construct_id: str,
         *,
+        permissions_boundary: str | None = None,
         name: str,
         config: InferenceConfig,
         subnet_ids: str | Sequence[str],
@@ -72,6 +73,7 @@ class InferenceFleetModule(ModuleWrapper):
             scope,
             construct_id,
             variables={
+                "permissions_boundary": permissions_boundary,
                 "name": name,
                 "endpoints": {key: endpoint_variables(config.endpoints[key]) for key in self.keys},
                 "allowed_instance_types": sorted(

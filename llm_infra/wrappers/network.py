@@ -17,6 +17,7 @@ class NetworkModule(ModuleWrapper):
         scope: Construct,
         construct_id: str,
         *,
+        permissions_boundary: str | None = None,
         label: Label,
         config: NetworkConfig,
         additional_interface_endpoints: tuple[str, ...] = (),
@@ -25,6 +26,7 @@ class NetworkModule(ModuleWrapper):
             scope,
             construct_id,
             variables={
+                "permissions_boundary": permissions_boundary,
                 "name": label.prefix,
                 "create_vpc": config.creates_vpc,
                 "vpc_cidr": config.vpc_cidr,

@@ -34,6 +34,7 @@ class ObservabilityModule(ModuleWrapper):
         scope: Construct,
         construct_id: str,
         *,
+        permissions_boundary: str | None = None,
         label: Label,
         config: ObservabilityConfig,
         rule_groups: Mapping[str, str],
@@ -51,6 +52,7 @@ class ObservabilityModule(ModuleWrapper):
             scope,
             construct_id,
             variables={
+                "permissions_boundary": permissions_boundary,
                 "name": label.prefix,
                 "prevent_destroy": prevent_destroy,
                 "log_retention_days": config.retention_days,

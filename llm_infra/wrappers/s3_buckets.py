@@ -22,6 +22,7 @@ class S3BucketsModule(ModuleWrapper):
         scope: Construct,
         construct_id: str,
         *,
+        permissions_boundary: str | None = None,
         name: str,
         buckets: Mapping[str, BucketConfig],
         replication: ReplicationConfig,
@@ -38,6 +39,7 @@ class S3BucketsModule(ModuleWrapper):
             scope,
             construct_id,
             variables={
+                "permissions_boundary": permissions_boundary,
                 "name": name,
                 "buckets": {key: bucket.model_dump() for key, bucket in buckets.items()},
                 "replication": {"enabled": replication.enabled, "destination_region": replication.region},

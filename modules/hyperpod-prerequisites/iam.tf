@@ -15,10 +15,11 @@ data "aws_iam_policy_document" "trust" {
 }
 
 resource "aws_iam_role" "execution" {
-  name               = "${var.name}-hyperpod-exec"
-  description        = "Execution role of the HyperPod cluster ${var.cluster_name}"
-  assume_role_policy = data.aws_iam_policy_document.trust.json
-  tags               = var.tags
+  name                 = "${var.name}-hyperpod-exec"
+  description          = "Execution role of the HyperPod cluster ${var.cluster_name}"
+  permissions_boundary = var.permissions_boundary
+  assume_role_policy   = data.aws_iam_policy_document.trust.json
+  tags                 = var.tags
 }
 
 resource "aws_iam_role_policy_attachment" "managed" {

@@ -22,8 +22,9 @@ data "aws_iam_policy_document" "assume" {
 }
 
 resource "aws_iam_role" "execution" {
-  name               = "${var.name}-inference-execution"
-  assume_role_policy = data.aws_iam_policy_document.assume.json
+  name                 = "${var.name}-inference-execution"
+  permissions_boundary = var.permissions_boundary
+  assume_role_policy   = data.aws_iam_policy_document.assume.json
 
   tags = merge(var.tags, { Name = "${var.name}-inference-execution" })
 }

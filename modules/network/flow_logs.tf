@@ -77,9 +77,10 @@ data "aws_iam_policy_document" "flow_logs" {
 resource "aws_iam_role" "this" {
   count = var.create_vpc ? 1 : 0
 
-  name               = "${var.name}-vpc-flow-logs"
-  description        = "VPC flow logs delivery to ${local.flow_log_group_name}"
-  assume_role_policy = data.aws_iam_policy_document.flow_logs_assume[0].json
+  name                 = "${var.name}-vpc-flow-logs"
+  description          = "VPC flow logs delivery to ${local.flow_log_group_name}"
+  permissions_boundary = var.permissions_boundary
+  assume_role_policy   = data.aws_iam_policy_document.flow_logs_assume[0].json
 
   tags = merge(var.tags, { Name = "${var.name}-vpc-flow-logs" })
 }

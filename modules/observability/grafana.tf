@@ -30,9 +30,10 @@ data "aws_iam_policy_document" "grafana_assume" {
 resource "aws_iam_role" "grafana" {
   count = local.grafana_count
 
-  name_prefix        = "${substr(var.name, 0, 30)}-amg-"
-  description        = "Amazon Managed Grafana workspace of ${var.name}: reads AMP and CloudWatch"
-  assume_role_policy = data.aws_iam_policy_document.grafana_assume.json
+  name_prefix          = "${substr(var.name, 0, 30)}-amg-"
+  description          = "Amazon Managed Grafana workspace of ${var.name}: reads AMP and CloudWatch"
+  permissions_boundary = var.permissions_boundary
+  assume_role_policy   = data.aws_iam_policy_document.grafana_assume.json
 
   tags = merge(var.tags, { Name = "${var.name}-grafana" })
 }

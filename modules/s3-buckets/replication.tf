@@ -315,9 +315,10 @@ data "aws_iam_policy_document" "replication" {
 resource "aws_iam_role" "replication" {
   count = var.replication.enabled ? 1 : 0
 
-  name               = "${var.name}-s3-replication"
-  description        = "S3 cross-region replication of ${var.name} buckets to ${var.replication.destination_region}"
-  assume_role_policy = data.aws_iam_policy_document.replication_assume[0].json
+  name                 = "${var.name}-s3-replication"
+  description          = "S3 cross-region replication of ${var.name} buckets to ${var.replication.destination_region}"
+  permissions_boundary = var.permissions_boundary
+  assume_role_policy   = data.aws_iam_policy_document.replication_assume[0].json
 
   tags = merge(var.tags, { Name = "${var.name}-s3-replication" })
 }

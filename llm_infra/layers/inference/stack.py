@@ -45,6 +45,7 @@ class InferenceStack(LayerStack):
         self.fleet = InferenceFleetModule(
             self,
             "fleet",
+            permissions_boundary=self.environment.permissions_boundary_arn,
             name=self.label.short,
             config=config,
             # every private subnet: SageMaker spreads a variant's instances over them, so an AZ can fail

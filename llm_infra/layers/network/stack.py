@@ -19,6 +19,7 @@ class NetworkStack(LayerStack):
         self.network = NetworkModule(
             self,
             "network",
+            permissions_boundary=self.environment.permissions_boundary_arn,
             label=self.label,
             config=config,
             additional_interface_endpoints=additional_interface_endpoints(environment),

@@ -80,6 +80,7 @@ class ObservabilityStack(LayerStack):
         self.observability = ObservabilityModule(
             self,
             "observability",
+            permissions_boundary=self.environment.permissions_boundary_arn,
             label=self.label,
             config=config,
             rule_groups=rule_groups(config.node_alerts),

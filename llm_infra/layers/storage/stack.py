@@ -33,6 +33,7 @@ class StorageStack(LayerStack):
         self.buckets = S3BucketsModule(
             self,
             "buckets",
+            permissions_boundary=self.environment.permissions_boundary_arn,
             name=storage_bucket_prefix(environment.namespace, environment.name, environment.account_id),
             buckets=storage.buckets,
             replication=storage.replication,

@@ -57,6 +57,7 @@ class TrainingStack(LayerStack):
         self.prerequisites = HyperpodPrerequisitesModule(
             self,
             "prerequisites",
+            permissions_boundary=self.environment.permissions_boundary_arn,
             provider=self.aws,
             name=self.label.prefix,
             bucket_name=lifecycle_bucket_prefix(environment),

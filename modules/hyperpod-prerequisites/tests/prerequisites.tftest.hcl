@@ -204,3 +204,18 @@ run "rejects_bad_workspace_arn" {
   }
   expect_failures = [var.observability]
 }
+
+run "boundary_is_set_on_the_execution_role" {
+  command = plan
+  variables { permissions_boundary = "arn:aws:iam::111111111111:policy/github-llm-dev-boundary" }
+  assert {
+    condition     = aws_iam_role.execution.permissions_boundary == "arn:aws:iam::111111111111:policy/github-llm-dev-boundary"
+    error_message = "The execution role carries the permissions boundary."
+  }
+}
+
+run "rejects_a_boundary_that_is_not_a_policy_arn" {
+  command = plan
+  variables { permissions_boundary = "arn:aws:iam::111111111111:role/not-a-policy" }
+  expect_failures = [var.permissions_boundary]
+}
