@@ -37,7 +37,7 @@ LOCK_OUTDIR    := $(or $(CDKTF_OUTDIR),cdktf.out)
 LOCK_SOURCE     = $(if $(LLM_INFRA_TF_MIRROR),-fs-mirror=$(LLM_INFRA_TF_MIRROR) $(addprefix -platform=,$(notdir \
                   $(wildcard $(LLM_INFRA_TF_MIRROR)/registry.terraform.io/hashicorp/*/*/*_*))),$(addprefix -platform=,$(LOCK_PLATFORMS)))
 
-.PHONY: synth test unit lint fmt bench clean lock tools readme-dashboards
+.PHONY: synth test unit lint fmt bench clean lock tools readme-dashboards docs
 
 synth: $(VENV)/.installed
 	$(PY) main.py
@@ -85,6 +85,11 @@ fmt: $(VENV)/.installed
 
 readme-dashboards: $(VENV)/.installed
 	$(PY) -m llm_infra.layers.observability.readme --write
+
+# Module READMEs: version, requirements, resources, inputs, outputs and usage examples from the HCL (python-hcl2);
+# tests/unit/test_module_docs.py fails when one is stale.
+docs: $(VENV)/.installed
+	$(PY) -m llm_infra.module_docs --write
 
 bench: $(VENV)/.installed
 	$(PY) scripts/bench_synth.py
