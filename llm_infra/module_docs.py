@@ -214,13 +214,19 @@ def render_docs(doc: ModuleDoc, version: str = __version__) -> str:
     for item in doc.inputs:
         default = "n/a" if item.default is None else f"`{_cell(item.default)}`"
         required = "yes" if item.default is None else "no"
-        lines.append(f"| `{item.name}` | {_cell(item.description)} | `{_cell(item.type)}` | {default} | {required} |")
+        lines.append(
+            f"| `{item.name}` | {_cell(item.description)} | `{_cell(item.type)}` | {default} | {required} |"
+        )
     lines += ["", "## Outputs", ""]
     sensitive = any(item.sensitive for item in doc.outputs)
-    lines += ["| Name | Description | Sensitive |", "|------|-------------|:---------:|"] if sensitive else [
-        "| Name | Description |",
-        "|------|-------------|",
-    ]
+    lines += (
+        ["| Name | Description | Sensitive |", "|------|-------------|:---------:|"]
+        if sensitive
+        else [
+            "| Name | Description |",
+            "|------|-------------|",
+        ]
+    )
     for output in doc.outputs:
         row = f"| `{output.name}` | {_cell(output.description)} |"
         lines.append(row + (f" {'yes' if output.sensitive else 'no'} |" if sensitive else ""))
@@ -250,7 +256,9 @@ def render_readme(module_dir: Path, text: str, version: str = __version__) -> st
 def _example(module_dir: Path, relative: str) -> str:
     path = module_dir / relative / "main.tf"
     if not path.is_file():
-        raise DocsError(f"{module_dir / 'README.md'}: example `{relative}` has no {path.relative_to(module_dir)}")
+        raise DocsError(
+            f"{module_dir / 'README.md'}: example `{relative}` has no {path.relative_to(module_dir)}"
+        )
     body = path.read_text(encoding="utf-8")
     return f"<!-- BEGIN_EXAMPLE {relative} -->\n```hcl\n{body.rstrip()}\n```\n<!-- END_EXAMPLE -->"
 
@@ -276,8 +284,12 @@ def stale_readmes(modules_dir: Path = MODULES_DIR, version: str = __version__) -
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--write", action="store_true", help="rewrite the stale READMEs (default: only check)")
-    parser.add_argument("--modules-dir", type=Path, default=MODULES_DIR, help="default: the repository's modules/")
+    parser.add_argument(
+        "--write", action="store_true", help="rewrite the stale READMEs (default: only check)"
+    )
+    parser.add_argument(
+        "--modules-dir", type=Path, default=MODULES_DIR, help="default: the repository's modules/"
+    )
     args = parser.parse_args(argv)
     try:
         stale = stale_readmes(args.modules_dir)

@@ -161,7 +161,9 @@ def lint_cluster_body(body: dict[str, Any], label: str) -> tuple[dict[str, Any],
         "AWSTemplateFormatVersion": "2010-09-09",
         "Resources": {"Cluster": {"Type": RESOURCE_TYPE, "Properties": props}},
     }
-    matches = lint(json.dumps(template), config=ManualArgs(regions=["us-east-1"], ignore_checks=IGNORED_RULES))
+    matches = lint(
+        json.dumps(template), config=ManualArgs(regions=["us-east-1"], ignore_checks=IGNORED_RULES)
+    )
     problems += [f"{label}: {m.rule.id} {m.message}" for m in matches]
     return props, problems
 
