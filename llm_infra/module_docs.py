@@ -65,8 +65,13 @@ class ModuleDoc:
 
 
 def _load(path: Path) -> dict[str, Any]:
-    import hcl2  # noqa: PLC0415  (the [test] extra; only `make docs` and the tests need it)
-    from hcl2.utils import SerializationOptions  # noqa: PLC0415
+    try:  # the [test] extra: only `make docs` and the tests need it, not the package's users
+        import hcl2  # noqa: PLC0415
+        from hcl2.utils import SerializationOptions  # noqa: PLC0415
+    except ImportError as error:
+        raise DocsError(
+            "python-hcl2 is not installed: `pip install -e '.[test]'` (or `make docs`)"
+        ) from error
 
     options = SerializationOptions(
         strip_string_quotes=True, explicit_blocks=False, with_comments=False, preserve_heredocs=False
@@ -160,8 +165,9 @@ _ESCAPE = re.compile(r'\\(["\\nt])')
 
 
 def _unescape(text: str) -> str:
-    """python-hcl2 keeps a quoted string's escapes (``\\"``); the README shows the string's value."""
-    return _ESCAPE.sub(lambda match: {"n": "\n", "t": "\t"}.get(match[1], match[1]), text)
+    """python-hcl2 keeps a quoted string's escapes (``\\"``, ``$${``); the README shows the string's value."""
+    text = _ESCAPE.sub(lambda match: {"n": "\n", "t": "\t"}.get(match[1], match[1]), text)
+    return text.replace("$${", "${").replace("%%{", "%{")  # HCL's template escapes
 
 
 def _input(path: Path, name: str, body: dict[str, Any]) -> Input:

@@ -127,3 +127,7 @@ def test_default_values_render_as_hcl() -> None:
     )
     assert module_docs.render_value("${var.name}") == "var.name"
     assert module_docs.render_value({}) == "{}"
+
+
+def test_descriptions_show_the_string_value_not_its_hcl_escapes() -> None:
+    assert module_docs._unescape(r"a [\"*\"] \\ $${topic_arn} %%{if}") == 'a ["*"] \\ ${topic_arn} %{if}'
