@@ -59,7 +59,7 @@ LOCK_OUTDIR    := $(or $(CDKTF_OUTDIR),cdktf.out)
 LOCK_SOURCE     = $(if $(LLM_INFRA_TF_MIRROR),-fs-mirror=$(LLM_INFRA_TF_MIRROR) $(addprefix -platform=,$(notdir \
                   $(wildcard $(LLM_INFRA_TF_MIRROR)/registry.terraform.io/hashicorp/*/*/*_*))),$(addprefix -platform=,$(LOCK_PLATFORMS)))
 
-.PHONY: synth test unit lint lint-workflows checkov fmt bench clean lock tools readme-dashboards readme dist schema
+.PHONY: synth test unit lint lint-workflows checkov fmt bench clean lock tools readme-dashboards readme dist schema docs
 
 # The package is installed editable, so pip compiled none of it; where PYTHONDONTWRITEBYTECODE is set (some CI
 # images), every run would compile it from source again (~50 ms of a synth). Compiled ahead here; a no-op when the
@@ -151,6 +151,11 @@ readme: synth
 
 readme-dashboards: $(VENV)/.installed
 	$(PY) -m llm_infra.layers.observability.readme --write
+
+# Module READMEs: version, requirements, resources, inputs, outputs and usage examples from the HCL (python-hcl2);
+# tests/unit/test_module_docs.py fails when one is stale.
+docs: $(VENV)/.installed
+	$(PY) -m llm_infra.module_docs --write
 
 bench: $(VENV)/.installed
 	$(BYTECODE)

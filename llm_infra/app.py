@@ -34,9 +34,10 @@ MANIFEST = "manifest.json"  # the CDK's list of the stacks in an output folder
 
 
 # What a stack folder needs of a module; local terraform runs leave .terraform/ (with a provider binary) and
-# state in module folders, which must not be copied into a stack.
+# state in module folders, which must not be copied into a stack. Module tests and examples (roots of their own,
+# with provider blocks) are for readers of the module, not for the stack.
 MODULE_COPY_IGNORE = shutil.ignore_patterns(
-    ".terraform", ".terraform.lock.hcl", "*.tfstate*", "*.tfplan", "tests"
+    ".terraform", ".terraform.lock.hcl", "*.tfstate*", "*.tfplan", "tests", "examples"
 )
 
 
@@ -90,7 +91,7 @@ def stack_module_names(document: Mapping[str, Any], stack_dir: Path, roots: Mapp
 
 
 class ModuleCopies:
-    """Copies modules into stack folders, without .terraform/, state or module tests. Each module's files are
+    """Copies modules into stack folders, without .terraform/, state, module tests or examples. Each module's files are
     read once per synth and written into every stack folder that needs them (several stacks call the same
     modules; a copy per stack keeps each stack folder self-contained)."""
 

@@ -41,6 +41,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, NoReturn
 
+from llm_infra import __version__
 from llm_infra.engine_process import stop_engine
 from llm_infra.paths import ENVIRONMENTS_DIR
 
@@ -138,10 +139,7 @@ def installed_engine() -> tuple[str, str] | None:
 
 
 def version_text() -> str:
-    try:
-        ours = metadata.version("llm-infra")
-    except metadata.PackageNotFoundError:
-        ours = "(not installed)"
+    ours = __version__  # the one version source (pyproject.toml reads it too)
     engine = installed_engine()
     described = f"{engine[0]} {engine[1]}" if engine else f"none installed ({INSTALL_HINT})"
     return f"llm-infra {ours} (CDK engine: {described}; Python {sys.version.split()[0]})"

@@ -150,21 +150,29 @@ def bodies(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     return {env: out["value"] for env, out in json.loads(shown.stdout).items()}
 
 
-def test_every_environment_body_lints_clean_against_the_registry_schema(bodies: dict[str, Any]) -> None:
+def lint_cluster_body(body: dict[str, Any], label: str) -> tuple[dict[str, Any], list[str]]:
+    """An evaluated awscc body as CloudFormation properties, and every problem: attributes the schema lacks and
+    cfn-lint's findings on a template holding it (also used for the module's example, test_module_examples.py)."""
     root = schema()
+    unknown: list[str] = []
+    props = to_cfn(body, {"properties": root["properties"]}, root, label, unknown)
+    problems = [f"{label}: attribute not in {RESOURCE_TYPE}: {path}" for path in unknown]
+    template = {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Resources": {"Cluster": {"Type": RESOURCE_TYPE, "Properties": props}},
+    }
+    matches = lint(
+        json.dumps(template), config=ManualArgs(regions=["us-east-1"], ignore_checks=IGNORED_RULES)
+    )
+    problems += [f"{label}: {m.rule.id} {m.message}" for m in matches]
+    return props, problems
+
+
+def test_every_environment_body_lints_clean_against_the_registry_schema(bodies: dict[str, Any]) -> None:
     assert sorted(bodies) == sorted(shipped_environments())
     for env, body in bodies.items():
-        unknown: list[str] = []
-        props = to_cfn(body, {"properties": root["properties"]}, root, env, unknown)
-        assert not unknown, f"{env}: attributes not in {RESOURCE_TYPE}: {unknown}"
-        template = {
-            "AWSTemplateFormatVersion": "2010-09-09",
-            "Resources": {"Cluster": {"Type": RESOURCE_TYPE, "Properties": props}},
-        }
-        matches = lint(
-            json.dumps(template), config=ManualArgs(regions=["us-east-1"], ignore_checks=IGNORED_RULES)
-        )
-        assert not matches, f"{env}: " + "; ".join(f"{m.rule.id} {m.message}" for m in matches)
+        props, problems = lint_cluster_body(body, env)
+        assert problems == []
         assert props["Orchestrator"]["Slurm"]["SlurmConfigStrategy"] == "Managed"
         assert sum(g["SlurmConfig"]["NodeType"] == "Controller" for g in props["InstanceGroups"]) == 1
 

@@ -1,5 +1,6 @@
 """The protection flip for plain-Terraform users: the `moved` blocks the module READMEs show, proven from a plain
-root module outside the repository (a temporary folder whose main.tf is the README's usage example).
+root module outside the repository (a temporary folder whose main.tf is a usage example the README shows,
+which `make docs` generates from the module's examples/).
 
 The snippets are read from the READMEs (the `<!-- moved-blocks: <module> protect|unprotect -->` markers), so the
 READMEs cannot rot. s3-buckets is applied to a moto server and flipped both ways; moto's FSx cannot be created by
@@ -39,7 +40,7 @@ ACCOUNT = "111111111111"  # the READMEs' example account (fake); moto acts in it
 SNIPPET = re.compile(
     r"<!-- moved-blocks: (?P<module>\w+) (?P<direction>protect|unprotect) -->\n```hcl\n(?P<body>.*?)```", re.S
 )
-HCL_BLOCK = re.compile(r"```hcl\n(?P<body>.*?)```", re.S)
+EXAMPLE = re.compile(r"<!-- BEGIN_EXAMPLE (?P<path>[^ ]+) -->\n```hcl\n(?P<body>.*?)```", re.S)
 
 
 def _snippets(module: str) -> dict[tuple[str, str], str]:
@@ -48,10 +49,12 @@ def _snippets(module: str) -> dict[tuple[str, str], str]:
     return {(m["module"], m["direction"]): m["body"] for m in SNIPPET.finditer(text)}
 
 
-def _usage(module: str, block: str) -> str:
-    """The README's first HCL example that calls the module as ``block``."""
+def _usage(module: str, example: str) -> str:
+    """The usage example ``example`` as the module's README shows it, calling the module copied to ./modules."""
     text = (MODULES_DIR / module / "README.md").read_text(encoding="utf-8")
-    return next(m["body"] for m in HCL_BLOCK.finditer(text) if f'module "{block}"' in m["body"])
+    body = next(m["body"] for m in EXAMPLE.finditer(text) if m["path"] == example)
+    assert 'source = "../.."' in body, f"{module} {example}: the example calls the module by relative path"
+    return body.replace('source = "../.."', f'source = "./modules/{module}"')
 
 
 def _pairs(snippet: str) -> dict[str, str]:
@@ -73,11 +76,11 @@ def readme_moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer
 
 
 def _plain_root(
-    root: Path, module: str, block: str, moto: MotoServer, providers: list[dict[str, Any]], extra: str = ""
+    root: Path, module: str, example: str, moto: MotoServer, providers: list[dict[str, Any]]
 ) -> Path:
     """A root folder outside the repository: the module copied under ./modules, main.tf = README usage."""
     shutil.copytree(MODULES_DIR, root / "modules", ignore=shutil.ignore_patterns(".terraform*", "tests"))
-    (root / "main.tf").write_text(_usage(module, block) + extra, encoding="utf-8")
+    (root / "main.tf").write_text(_usage(module, example), encoding="utf-8")
     write_moto_override(
         root, endpoint=moto.endpoint, state_path=root / "terraform.tfstate", providers=providers
     )
@@ -136,9 +139,9 @@ def test_s3_buckets_readme_moved_blocks_flip_a_plain_root_both_ways(
     snippets = _snippets("s3-buckets")
     providers = [
         moto_provider(readme_moto.endpoint, "us-east-1", ACCOUNT),
-        moto_provider(readme_moto.endpoint, "us-east-2", ACCOUNT, "use2"),
+        moto_provider(readme_moto.endpoint, "us-east-2", ACCOUNT, "replica"),
     ]
-    root = _plain_root(tmp_path / "root", "s3-buckets", "s3_buckets", readme_moto, providers)
+    root = _plain_root(tmp_path / "root", "s3-buckets", "examples/complete", readme_moto, providers)
     _set_module(root, "s3_buckets", prevent_destroy=False)
     terraform(["init", "-input=false", "-no-color"], root, tf_env)
     # the README's root, copied as it is, must not warn (e.g. "Reference to undefined provider")
@@ -162,10 +165,6 @@ def test_s3_buckets_readme_moved_blocks_flip_a_plain_root_both_ways(
         terraform(["apply", "-input=false", "-no-color", "tfplan"], root, tf_env, timeout=PLAN_TIMEOUT_S)
 
 
-# The root's provider, which the README leaves to the reader; the test override points it at moto.
-FSX_PROVIDER = '\nprovider "aws" {\n  region = "us-west-2"\n}\n'
-
-
 def _fsx_network(moto: MotoServer) -> tuple[str, str]:
     """A subnet and a security group for the file system, made with boto3 (no network module needed)."""
     ec2 = client_in_account(moto, ACCOUNT, "us-west-2", "ec2")
@@ -180,7 +179,7 @@ def test_fsx_lustre_readme_moved_blocks_flip_a_plain_root_both_ways(
 ) -> None:
     snippets = _snippets("fsx-lustre")
     providers = [moto_provider(readme_moto.endpoint, "us-west-2", ACCOUNT)]
-    root = _plain_root(tmp_path / "root", "fsx-lustre", "fsx_lustre", readme_moto, providers, FSX_PROVIDER)
+    root = _plain_root(tmp_path / "root", "fsx-lustre", "examples/minimal", readme_moto, providers)
     subnet, group = _fsx_network(readme_moto)
     placement = {"subnet_id": subnet, "security_group_ids": [group]}
     _set_module(root, "fsx_lustre", prevent_destroy=False, **placement)

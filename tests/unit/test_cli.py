@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import llm_infra
 from llm_infra import layers
 from llm_infra.cli import Interrupted, Interrupts
 from llm_infra.paths import ENVIRONMENTS_DIR
@@ -107,7 +108,9 @@ def test_version_names_the_package_and_the_engine_llm_infra_cdk_imports(tmp_path
     )  # fmt: skip
     engine, version = probe.stdout.split()
     assert version == metadata.version(engine)  # a real version, not "unknown"
-    assert result.stdout.strip().startswith(f"llm-infra {metadata.version('llm-infra')} ")
+    # the source's version, and the installed package's metadata carries the same (pyproject reads it)
+    assert result.stdout.strip().startswith(f"llm-infra {llm_infra.__version__} ")
+    assert metadata.version("llm-infra") == llm_infra.__version__
     assert f"CDK engine: {engine} {version};" in result.stdout
     assert not (tmp_path / "out").exists()
 
