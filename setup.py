@@ -2,12 +2,13 @@
 folder ``llm_infra/modules/`` (llm_infra/paths.py finds it there). Everything else is in pyproject.toml.
 
 Each folder of a module is listed as a (namespace) package so that setuptools copies its files; the modules'
-own tests and what local terraform runs leave in a module folder are not shipped.
+own tests, their examples (Terraform roots for readers, as in the repository) and what local terraform runs leave
+in a module folder are not shipped: the wheel carries what a synth copies into a stack.
 """
 
 from setuptools import find_namespace_packages, setup
 
-LEFT_OUT = ["*.tests", "*.tests.*", "*.terraform", "*.terraform.*", "*__pycache__*"]
+LEFT_OUT = ["*.tests", "*.tests.*", "*.examples", "*.examples.*", "*.terraform", "*.terraform.*", "*__pycache__*"]
 module_folders = ["llm_infra.modules"] + [
     f"llm_infra.modules.{name}" for name in find_namespace_packages(where="modules", exclude=LEFT_OUT)
 ]
