@@ -65,6 +65,7 @@ class ObservabilityModule(ModuleWrapper):
                 "grafana": {
                     "enabled": grafana.enabled,
                     "authentication_providers": list(grafana.authentication),
+                    "saml": None if grafana.saml is None else grafana.saml.to_module(),
                     "version": grafana.version,
                     "plugin_admin_enabled": grafana.plugin_admin_enabled,
                     "role_associations": grafana.role_associations(),

@@ -1,7 +1,8 @@
 ################################################################################
-# Rollback alarms (created from the first apply: the endpoint's auto-rollback block must never come or go) and
-# the endpoint dashboard. Namespace AWS/SageMaker, dimensions EndpointName + VariantName; ModelLatency is in
-# microseconds.
+# Rollback alarms (created from the first apply: the endpoint's auto-rollback block must never come or go).
+# Namespace AWS/SageMaker, dimensions EndpointName + VariantName; ModelLatency is in microseconds. They stay in this
+# module: each endpoint's deployment_config names them and they must exist before it. The endpoints' dashboard is
+# the caller's (the inference stack builds it with modules/cloudwatch-dashboard).
 ################################################################################
 
 resource "aws_cloudwatch_metric_alarm" "errors_5xx" {
@@ -52,30 +53,4 @@ resource "aws_cloudwatch_metric_alarm" "model_latency" {
   }
 
   tags = merge(var.tags, { Name = local.alarm_names[each.key].latency })
-}
-
-resource "aws_cloudwatch_dashboard" "endpoints" {
-  dashboard_name = "${var.name}-inference"
-  dashboard_body = jsonencode({
-    widgets = flatten([for i, k in sort(keys(var.endpoints)) : [
-      for j, w in [
-        { title = "Invocations", metrics = ["Invocations", "InvocationsPerInstance"], stat = "Sum" },
-        { title = "Errors", metrics = ["Invocation4XXErrors", "Invocation5XXErrors"], stat = "Sum" },
-        { title = "Latency (microseconds)", metrics = ["ModelLatency", "OverheadLatency"], stat = "p99" },
-        ] : {
-        type   = "metric"
-        x      = j * 8
-        y      = i * 6
-        width  = 8
-        height = 6
-        properties = {
-          title   = "${local.endpoint_names[k]}: ${w.title}"
-          region  = local.region
-          stat    = w.stat
-          period  = 60
-          metrics = [for m in w.metrics : ["AWS/SageMaker", m, "EndpointName", local.endpoint_names[k], "VariantName", local.variant_name]]
-        }
-      }
-    ]])
-  })
 }

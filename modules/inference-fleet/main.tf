@@ -1,6 +1,6 @@
 ################################################################################
 # SageMaker real-time endpoints on Inferentia2 (aws 5.100): model -> endpoint configuration -> endpoint,
-# rollback alarms, autoscaling, dashboard. See README.md for the replacement rules this layout follows.
+# rollback alarms, autoscaling. See README.md for the replacement rules this layout follows.
 ################################################################################
 
 data "aws_caller_identity" "current" {}

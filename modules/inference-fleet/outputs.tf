@@ -38,11 +38,6 @@ output "autoscaling_resource_ids" {
   value       = { for k, t in aws_appautoscaling_target.variant : k => t.resource_id }
 }
 
-output "dashboard_name" {
-  description = "Name of the endpoints' CloudWatch dashboard."
-  value       = aws_cloudwatch_dashboard.endpoints.dashboard_name
-}
-
 output "security_group_id" {
   description = "The models' own security group (null without vpc_id)."
   value       = try(aws_security_group.this[0].id, null)

@@ -195,3 +195,23 @@ resource "aws_grafana_role_association" "this" {
   user_ids     = length(each.value.user_ids) > 0 ? each.value.user_ids : null
   group_ids    = length(each.value.group_ids) > 0 ? each.value.group_ids : null
 }
+
+# SAML: the IdP and the assertion attributes (AWS_SSO needs none: users come from IAM Identity Center). Not
+# stateful: a new IdP or attribute updates it in place.
+resource "aws_grafana_workspace_saml_configuration" "this" {
+  count = var.grafana.enabled && var.grafana.saml != null ? 1 : 0
+
+  workspace_id            = local.grafana_workspace.id
+  idp_metadata_url        = var.grafana.saml.idp_metadata_url
+  idp_metadata_xml        = var.grafana.saml.idp_metadata_xml
+  role_assertion          = var.grafana.saml.role_assertion
+  admin_role_values       = length(var.grafana.saml.admin_role_values) > 0 ? var.grafana.saml.admin_role_values : null
+  editor_role_values      = var.grafana.saml.editor_role_values
+  allowed_organizations   = length(var.grafana.saml.allowed_organizations) > 0 ? var.grafana.saml.allowed_organizations : null
+  org_assertion           = var.grafana.saml.org_assertion
+  email_assertion         = var.grafana.saml.email_assertion
+  groups_assertion        = var.grafana.saml.groups_assertion
+  login_assertion         = var.grafana.saml.login_assertion
+  name_assertion          = var.grafana.saml.name_assertion
+  login_validity_duration = var.grafana.saml.login_validity_duration
+}

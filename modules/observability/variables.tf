@@ -94,13 +94,30 @@ variable "grafana" {
     replaces the workspace); `version` (`8.4`, `9.4`, `10.4`); `plugin_admin_enabled` (explicit, or the workspace
     diffs forever); `role_associations` (`ADMIN`, `EDITOR`, `VIEWER` -> `{ user_ids, group_ids }`); either a VPC
     (`vpc_id`, `subnet_ids`: 2-6, `security_group_ids`: extra groups, 0-4 besides the module's own) or network access
-    control (`prefix_list_ids` / `vpce_ids`), at least one.
+    control (`prefix_list_ids` / `vpce_ids`), at least one. `saml` (required with `SAML` among the providers,
+    refused without it): the IdP metadata (`idp_metadata_url`, https, or `idp_metadata_xml`, exactly one),
+    `role_assertion` with `editor_role_values` (required) and `admin_role_values`, `allowed_organizations` (needs
+    `org_assertion`), the `email`/`groups`/`login`/`name` assertions and `login_validity_duration` (minutes, >= 1).
   EOT
   type = object({
     enabled                  = optional(bool, true)
     authentication_providers = optional(list(string), ["AWS_SSO"])
-    version                  = optional(string, "10.4")
-    plugin_admin_enabled     = optional(bool, false)
+    saml = optional(object({
+      idp_metadata_url        = optional(string)
+      idp_metadata_xml        = optional(string)
+      role_assertion          = optional(string)
+      admin_role_values       = optional(list(string), [])
+      editor_role_values      = optional(list(string), [])
+      allowed_organizations   = optional(list(string), [])
+      org_assertion           = optional(string)
+      email_assertion         = optional(string)
+      groups_assertion        = optional(string)
+      login_assertion         = optional(string)
+      name_assertion          = optional(string)
+      login_validity_duration = optional(number)
+    }))
+    version              = optional(string, "10.4")
+    plugin_admin_enabled = optional(bool, false)
     role_associations = optional(map(object({
       user_ids  = optional(list(string), [])
       group_ids = optional(list(string), [])
@@ -142,6 +159,31 @@ variable "grafana" {
   validation {
     condition     = !var.grafana.enabled || length(var.grafana.subnet_ids) > 0 || length(var.grafana.prefix_list_ids) + length(var.grafana.vpce_ids) > 0
     error_message = "[OBS-013] An enabled Grafana workspace needs a VPC (grafana.subnet_ids) or network access control (grafana.prefix_list_ids / grafana.vpce_ids): it is never open to the whole internet."
+  }
+
+  validation {
+    condition     = !var.grafana.enabled || contains(var.grafana.authentication_providers, "SAML") == (var.grafana.saml != null)
+    error_message = "[OBS-019] grafana.saml is required when grafana.authentication_providers has SAML, and refused without it (got ${jsonencode(var.grafana.authentication_providers)}, saml ${var.grafana.saml == null ? "unset" : "set"})."
+  }
+
+  validation {
+    condition     = var.grafana.saml == null ? true : (try(var.grafana.saml.idp_metadata_url, null) == null) != (try(var.grafana.saml.idp_metadata_xml, null) == null) && can(regex("^https://\\S+$", coalesce(try(var.grafana.saml.idp_metadata_url, null), "https://xml")))
+    error_message = "[OBS-020] grafana.saml needs exactly one of idp_metadata_url (an https:// URL) and idp_metadata_xml."
+  }
+
+  validation {
+    condition     = var.grafana.saml == null ? true : length(try(var.grafana.saml.editor_role_values, [])) > 0 && try(var.grafana.saml.role_assertion, null) != null
+    error_message = "[OBS-021] grafana.saml needs role_assertion and at least one editor_role_values entry."
+  }
+
+  validation {
+    condition     = var.grafana.saml == null ? true : length(try(var.grafana.saml.allowed_organizations, [])) == 0 || try(var.grafana.saml.org_assertion, null) != null
+    error_message = "[OBS-022] grafana.saml.allowed_organizations needs grafana.saml.org_assertion."
+  }
+
+  validation {
+    condition     = var.grafana.saml == null ? true : coalesce(try(var.grafana.saml.login_validity_duration, null), 1) >= 1 && floor(coalesce(try(var.grafana.saml.login_validity_duration, null), 1)) == coalesce(try(var.grafana.saml.login_validity_duration, null), 1)
+    error_message = "[OBS-023] grafana.saml.login_validity_duration must be a whole number of minutes, at least 1."
   }
 }
 

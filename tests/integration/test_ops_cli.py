@@ -1,4 +1,4 @@
-"""The four tools as operators run them: --help, and expected failures as one line without a traceback."""
+"""The tools as operators run them: --help, and expected failures as one line without a traceback."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from llm_infra.ops.session import open_session
 from tests.support.moto import MotoServer, free_port
 from tests.support.ops import ACCOUNT, environment_dir, run_script
 
-SCRIPTS = ("bootstrap_state.py", "preflight.py", "smoke.py", "drift.py")
-AWS_TOOLS = ("bootstrap_state.py", "preflight.py", "smoke.py")
+SCRIPTS = ("bootstrap_state.py", "preflight.py", "smoke.py", "drift.py", "load_grafana.py")
+AWS_TOOLS = ("bootstrap_state.py", "preflight.py", "smoke.py", "load_grafana.py")
 
 
 @pytest.mark.parametrize("script", SCRIPTS)

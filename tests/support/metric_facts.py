@@ -1,6 +1,7 @@
 """The CloudWatch metrics dashboards may show: namespace -> (dimension names, metric names), and a checker for a
 rendered dashboard body. Source: ../shared/FACTS.md "Observability" (FSx: namespace AWS/FSx, dimension
-FileSystemId, the seven metrics listed there) and the Amazon VPC user guide, "CloudWatch metrics for NAT gateways"
+FileSystemId, the seven metrics listed there; SageMaker endpoints: namespace AWS/SageMaker, dimensions EndpointName
+and VariantName, the seven metrics of "SageMaker endpoints on Inferentia2") and the Amazon VPC user guide, "CloudWatch metrics for NAT gateways"
 (AWS/NATGateway, dimension NatGatewayId) for the NAT metrics FACTS.md does not list yet."""
 
 from __future__ import annotations
@@ -15,6 +16,13 @@ METRICS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         frozenset({
             "DataReadBytes", "DataWriteBytes", "DataReadOperations", "DataWriteOperations", "MetadataOperations",
             "FreeDataStorageCapacity", "ClientConnections",
+        }),
+    ),
+    "AWS/SageMaker": (
+        frozenset({"EndpointName", "VariantName"}),
+        frozenset({
+            "Invocations", "Invocation4XXErrors", "Invocation5XXErrors", "InvocationsPerInstance", "ModelLatency",
+            "OverheadLatency", "ConcurrentRequestsPerModel",
         }),
     ),
     "AWS/NATGateway": (

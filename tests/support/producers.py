@@ -35,7 +35,7 @@ from tests.support.terraform import terraform
 #
 # moto cannot hold the inference layer's endpoint configurations (it refuses ml.inf2.*), endpoints (no
 # UpdateEndpoint, DeploymentConfig ignored) or scalable targets (no ListTagsForResource): what it can hold is applied
-# (the execution role and its policy, the models' security group, the rollback alarms, the dashboard), so dev's
+# (the execution role and its policy, the models' security group, the rollback alarms, the dashboard of modules/cloudwatch-dashboard), so dev's
 # re-plan proves those read back clean; the rollout itself is tested from a crafted state
 # (tests/terraform/test_inference_replacement.py).
 #
@@ -50,7 +50,7 @@ MOTO_APPLY_TARGETS: dict[str, tuple[str, ...]] = {
         "-target=module.fleet.aws_security_group.this",
         "-target=module.fleet.aws_cloudwatch_metric_alarm.errors_5xx",
         "-target=module.fleet.aws_cloudwatch_metric_alarm.model_latency",
-        "-target=module.fleet.aws_cloudwatch_dashboard.endpoints",
+        "-target=module.dashboard",
     ),
     "training": (
         "-target=module.prerequisites.aws_iam_role.execution",

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from llm_infra.config import Environment
+from llm_infra.layers.inference.stack import DASHBOARD_MOVE
 from tests.support.producers import Producers
 from tests.support.stack import plan_json, prepare
 from tests.support.terraform import terraform
@@ -246,3 +247,29 @@ def test_protecting_the_endpoint_moves_it_and_destroys_nothing(
         ENDPOINT.replace(".this[", ".protected["),
     )
     assert moved["change"]["actions"] == ["no-op"]
+
+
+def test_the_dashboard_of_an_older_state_moves_into_the_shared_module_and_nothing_is_destroyed(
+    crafted: tuple[Path, dict[str, Any]], tf_env: dict[str, str]
+) -> None:
+    """A state written before the endpoints' dashboard moved to modules/cloudwatch-dashboard holds it as
+    module.fleet.aws_cloudwatch_dashboard.endpoints: the stack's `moved` block carries it over, the plan destroys
+    nothing and (same name, same body) changes nothing."""
+    work, _document = crafted
+    path = work / "terraform.tfstate"
+    current = path.read_text(encoding="utf-8")
+    state = json.loads(current)
+    (entry,) = [r for r in state["resources"] if r["type"] == "aws_cloudwatch_dashboard"]
+    assert (entry.get("module"), entry["name"]) == ("module.dashboard", "this")
+    entry["module"], entry["name"] = "module.fleet", "endpoints"
+    for instance in entry["instances"]:
+        instance.pop("index_key", None)
+    state["serial"] += 1
+    path.write_text(json.dumps(state), encoding="utf-8")
+    try:
+        plan = _plan(work, tf_env)
+    finally:
+        path.write_text(current, encoding="utf-8")
+    assert _changes(plan) == {}
+    (moved,) = [c for c in plan["resource_changes"] if c.get("previous_address")]
+    assert (moved["previous_address"], moved["address"]) == (DASHBOARD_MOVE.source, DASHBOARD_MOVE.target)

@@ -47,6 +47,13 @@ def obs(extra: str) -> str:
     return f"\n[observability]\n{extra}\n"
 
 
+def saml(extra: str, role: str = "role_assertion = 'role'\neditor_role_values = ['grafana-editor']") -> str:
+    """A SAML Grafana workspace's tables, with ``extra`` (and, unless replaced, the role attribute) in the saml one."""
+    return (
+        f"[observability.grafana]\nauthentication = ['SAML']\n\n[observability.grafana.saml]\n{role}\n{extra}"
+    )
+
+
 def scratch(extra: str = "") -> dict[str, str]:
     return {THROUGHPUT: f'deployment_type = "SCRATCH_2"\n{extra}'}
 
@@ -350,6 +357,17 @@ CASES = [
                     "'sg-00000004', 'sg-00000005']")),
     Case("OBS-013", "observability.grafana.vpc", "needs the VPC or network access control",
          append=obs("[observability.grafana]\nvpc = false")),
+    Case("OBS-019", "observability.grafana.saml", "a SAML workspace needs [observability.grafana.saml]",
+         append=obs("[observability.grafana]\nauthentication = ['SAML']")),
+    Case("OBS-020", "observability.grafana.saml.idp_metadata_url", "not an https URL",
+         append=obs(saml("idp_metadata_url = 'http://idp.example.com/metadata'"))),
+    Case("OBS-021", "observability.grafana.saml.editor_role_values",
+         "a SAML workspace needs role_assertion and at least one editor role value",
+         append=obs(saml("idp_metadata_xml = '<EntityDescriptor/>'", role=""))),
+    Case("OBS-022", "observability.grafana.saml.allowed_organizations", "allowed_organizations needs org_assertion",
+         append=obs(saml("idp_metadata_xml = '<EntityDescriptor/>'\nallowed_organizations = ['ml']"))),
+    Case("OBS-023", "observability.grafana.saml.login_validity_minutes", "(got 0;",
+         append=obs(saml("idp_metadata_xml = '<EntityDescriptor/>'\nlogin_validity_minutes = 0"))),
     Case("OBS-014", "observability.alarms.fsx_free_capacity_percent", "out of range (got 100; allowed <= 99)",
          append=obs("[observability.alarms]\nfsx_free_capacity_percent = 100")),
     Case("OBS-015", "observability.budget.amount_usd", "(got 0;", append=obs("budget = { amount_usd = 0 }")),

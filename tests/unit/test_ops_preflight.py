@@ -18,6 +18,7 @@ from llm_infra.config import Environment
 from llm_infra.ops.preflight import Preflight, layer_inputs, quota_for, training_az_ids
 from llm_infra.ops.report import all_passed
 from llm_infra.ops.session import Aws, client_config
+from tests.support.layers import shipped_environments
 from tests.unit.conftest import Loader
 
 REGION = "us-west-2"
@@ -422,4 +423,43 @@ def test_training_adds_the_hyperpod_quota_and_training_plan_checks(stubs: Stubbe
     assert result == {
         "hyperpod quotas": ("fail", "quota 'ml.m5.2xlarge for cluster usage': 0.0 < 1 requested"),
         "training plans": ("fail", "group controller: training plan llm-dev-p5 is Scheduled (want Active)"),
+    }
+
+
+def test_inference_adds_the_endpoint_usage_quota_check(stubs: StubbedAws) -> None:
+    """With inference on (shipped prod: 3B endpoints on ml.inf2.xlarge, a 70B one on ml.inf2.48xlarge), preflight
+    asks Service Quotas for SageMaker's '<type> for endpoint usage' (by name: no published quota code) and fails a
+    type whose quota is below the rollout peak; a quota that covers every type passes."""
+    prod = shipped_environments()["prod"]
+    (check,) = [
+        c for inputs in layer_inputs(prod) for name, c in inputs.account_checks if name == "endpoint quotas"
+    ]
+    answers = [
+        {"Quotas": [{"QuotaName": "ml.inf2.xlarge for endpoint usage", "Value": 8.0}]},
+        {"Quotas": [{"QuotaName": "ml.inf2.48xlarge for endpoint usage", "Value": 4.0}]},
+    ]
+    stubs["service-quotas"].add_response(
+        "list_service_quotas", {**answers[0], "NextToken": "t"}, {"ServiceCode": "sagemaker"}
+    )
+    stubs["service-quotas"].add_response(
+        "list_service_quotas", answers[1], {"ServiceCode": "sagemaker", "NextToken": "t"}
+    )
+    assert by_name(check(stubs.aws)) == {
+        "endpoint quotas": (
+            "fail",
+            "quota 'ml.inf2.48xlarge for endpoint usage': 4 < 5 (max_instances of every endpoint of the type, "
+            "doubled for blue/green or plus a batch for rolling)",
+        )
+    }
+    enough = [
+        {"QuotaName": f"{t} for endpoint usage", "Value": 8.0} for t in ("ml.inf2.xlarge", "ml.inf2.48xlarge")
+    ]
+    stubs["service-quotas"].add_response(
+        "list_service_quotas", {"Quotas": enough}, {"ServiceCode": "sagemaker"}
+    )
+    assert by_name(check(stubs.aws)) == {
+        "endpoint quotas": (
+            "pass",
+            "'<type> for endpoint usage' covers 5 x ml.inf2.48xlarge, 8 x ml.inf2.xlarge at the peak of a rollout",
+        )
     }

@@ -80,7 +80,7 @@ LAYER: Layer[InferenceConfig] = Layer(
     providers=("aws",),
     # Endpoints are what clients call; a replace is an outage. The role and alarms are recreated without loss.
     protected_types=("aws_sagemaker_endpoint",),
-    modules=("inference-fleet",),
+    modules=("inference-fleet", "cloudwatch-dashboard"),
     rules=_rules,
     probes=(("inference", _probe),),
     note=_note,

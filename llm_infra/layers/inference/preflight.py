@@ -4,21 +4,41 @@ code ``sagemaker``) cover the instances the endpoints may run at once, including
 A blue/green rollout (CANARY, LINEAR, ALL_AT_ONCE) brings up a full new fleet beside the old one, so it needs up
 to twice ``max_instances``; a rolling one needs ``max_instances`` plus one batch. The account-wide quota is a
 count of instances per type, summed over every endpoint of that type.
+
+The quotas are matched by name, as the training layer's "<type> for cluster usage" are: no published source gives
+their quota codes (L-...), and a guessed code would fail silently.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from llm_infra.layers.inference.config import Endpoint, InferenceConfig
 from llm_infra.layers.spec import PreflightInputs
 
+if TYPE_CHECKING:
+    from llm_infra.ops.report import Check
 
-def inputs(_inference: InferenceConfig) -> PreflightInputs:
-    # Endpoint instances are SageMaker's, not EC2 instances in the account: no EC2 type, AZ or role to check.
-    return PreflightInputs()
+CHECK_NAME = "endpoint quotas"
+
+
+def inputs(inference: InferenceConfig) -> PreflightInputs:
+    """The SageMaker endpoint-usage quotas. Endpoint instances are SageMaker's, not EC2 instances in the account:
+    no EC2 type, AZ or role to check."""
+    return PreflightInputs(account_checks=((CHECK_NAME, partial(_quota_checks, inference)),))
+
+
+def _quota_checks(inference: InferenceConfig, aws: Any) -> list[Check]:
+    from llm_infra.ops.report import failed, passed  # noqa: PLC0415
+
+    findings = quota_findings(aws.client("service-quotas"), inference)
+    if findings:
+        return [failed(CHECK_NAME, "; ".join(findings))]
+    asked = ", ".join(f"{n} x {t}" for t, n in sorted(wanted_instances(inference).items()))
+    return [passed(CHECK_NAME, f"'<type> for endpoint usage' covers {asked} at the peak of a rollout")]
 
 
 def peak_instances(endpoint: Endpoint) -> int:

@@ -7,14 +7,22 @@ from __future__ import annotations
 from llm_infra.cdk import Construct
 from llm_infra.config import Environment
 from llm_infra.layers.inference.config import InferenceConfig
+from llm_infra.layers.inference.dashboards import fleet_widgets
 from llm_infra.layers.inference.outputs import InferenceOutputs
 from llm_infra.layers.network.outputs import NetworkOutputs
 from llm_infra.layers.observability.outputs import ObservabilityOutputs
 from llm_infra.layers.storage.outputs import StorageBucketOutputs, StorageOutputs
 from llm_infra.stacks.base import LayerStack
 from llm_infra.wrappers.base import expression
+from llm_infra.wrappers.cloudwatch_dashboard import CloudWatchDashboardModule
 from llm_infra.wrappers.inference_fleet import InferenceFleetModule
-from llm_infra.wrappers.protection import moved_blocks
+from llm_infra.wrappers.protection import Move, moved_blocks
+
+# The endpoints' dashboard was a resource of modules/inference-fleet; it is built with the shared
+# modules/cloudwatch-dashboard now, under the same name: moved, never destroyed and created again.
+DASHBOARD_MOVE = Move(
+    "module.fleet.aws_cloudwatch_dashboard.endpoints", "module.dashboard.aws_cloudwatch_dashboard.this[0]"
+)
 
 
 class InferenceStack(LayerStack):
@@ -63,8 +71,20 @@ class InferenceStack(LayerStack):
         )
         # Flipping protection.prevent_destroy moves each endpoint between the module's twin blocks.
         self.protection_moves = self.fleet.protection_moves(protect=protect)
-        self.add_override("moved", moved_blocks(self.protection_moves))
         out = self.fleet.output
+        # The endpoints' dashboard (the rollback alarms stay in the fleet module: each endpoint's deployment_config
+        # names them, and they must exist before the endpoint is created).
+        self.dashboard = CloudWatchDashboardModule(
+            self,
+            "dashboard",
+            name=f"{self.label.short}-inference",
+            widgets=fleet_widgets(
+                config.endpoints,
+                {key: self.fleet.output_lookup("endpoint_names", key) for key in config.endpoints},
+                out("variant_name"),
+            ),
+        )
+        self.add_override("moved", moved_blocks((*self.protection_moves, DASHBOARD_MOVE)))
         self.emit_outputs(
             InferenceOutputs(
                 endpoint_names=out("endpoint_names"),
@@ -76,6 +96,6 @@ class InferenceStack(LayerStack):
                 autoscaling_resource_ids=out("autoscaling_resource_ids"),
                 execution_role_arn=out("execution_role_arn"),
                 security_group_id=out("security_group_id"),
-                dashboard_name=out("dashboard_name"),
+                dashboard_name=self.dashboard.output("dashboard_name"),
             )
         )

@@ -88,10 +88,97 @@ class Members(Model):
         return not (self.user_ids or self.group_ids)
 
 
+_ASSERTION = Annotated[str, Field(min_length=1, max_length=256)]
+_ROLE_VALUE = Annotated[str, Field(min_length=1, max_length=256)]
+
+
+class SamlConfig(Model):
+    """``[observability.grafana.saml]``: the IdP and the assertion attributes of a SAML workspace
+    (``aws_grafana_workspace_saml_configuration``). The IdP metadata is a URL or the XML itself, one of them."""
+
+    idp_metadata_url: Annotated[str | None, Rule("OBS-020")] = None
+    idp_metadata_xml: Annotated[str | None, Field(min_length=1), Rule("OBS-020")] = None
+    # The assertion attribute that holds the user's roles, and its values that make an admin / an editor
+    # (editors are required by AMG; everyone else is a viewer).
+    role_assertion: Annotated[_ASSERTION | None, Rule("OBS-021")] = None
+    admin_role_values: tuple[_ROLE_VALUE, ...] = ()
+    editor_role_values: Annotated[tuple[_ROLE_VALUE, ...], Rule("OBS-021")] = ()
+    # Organizations allowed to sign in (needs org_assertion, the attribute that holds the organization).
+    allowed_organizations: Annotated[tuple[_ROLE_VALUE, ...], Rule("OBS-022")] = ()
+    org_assertion: _ASSERTION | None = None
+    email_assertion: _ASSERTION | None = None
+    groups_assertion: _ASSERTION | None = None
+    login_assertion: _ASSERTION | None = None
+    name_assertion: _ASSERTION | None = None
+    # How long a SAML sign-in stays valid, in minutes (unset: AMG's default).
+    login_validity_minutes: Annotated[StrictInt | None, Field(ge=1), Rule("OBS-023")] = None
+
+    @model_validator(mode="after")
+    def _rules(self) -> SamlConfig:
+        problems = []
+        if (self.idp_metadata_url is None) == (self.idp_metadata_xml is None):
+            problems.append(
+                rule(
+                    "idp_metadata_url",
+                    "set exactly one of idp_metadata_url and idp_metadata_xml",
+                    {"idp_metadata_url": self.idp_metadata_url, "idp_metadata_xml": self.idp_metadata_xml},
+                    id="OBS-020",
+                    allowed="an https:// URL of the IdP metadata, or the metadata XML",
+                )
+            )
+        elif self.idp_metadata_url is not None and not re.fullmatch(r"https://\S+", self.idp_metadata_url):
+            problems.append(
+                rule(
+                    "idp_metadata_url",
+                    "not an https URL",
+                    self.idp_metadata_url,
+                    id="OBS-020",
+                    allowed="an https:// URL",
+                )
+            )
+        if not self.editor_role_values or self.role_assertion is None:
+            problems.append(
+                rule(
+                    "editor_role_values",
+                    "a SAML workspace needs role_assertion and at least one editor role value",
+                    {
+                        "role_assertion": self.role_assertion,
+                        "editor_role_values": list(self.editor_role_values),
+                    },
+                    id="OBS-021",
+                    allowed="role_assertion = '<attribute>', editor_role_values = ['<value>', ...]",
+                )
+            )
+        if self.allowed_organizations and self.org_assertion is None:
+            problems.append(
+                rule(
+                    "allowed_organizations",
+                    "allowed_organizations needs org_assertion (the attribute that holds the organization)",
+                    list(self.allowed_organizations),
+                    id="OBS-022",
+                    allowed="org_assertion = '<attribute>'",
+                )
+            )
+        if problems:
+            raise violations(problems)
+        return self
+
+    def to_module(self) -> dict[str, object]:
+        """The module's ``grafana.saml``."""
+        values = self.model_dump(exclude={"login_validity_minutes"})
+        values["admin_role_values"] = list(self.admin_role_values)
+        values["editor_role_values"] = list(self.editor_role_values)
+        values["allowed_organizations"] = list(self.allowed_organizations)
+        values["login_validity_duration"] = self.login_validity_minutes
+        return values
+
+
 class GrafanaConfig(Model):
     enabled: StrictBool = True
     # Changing the providers replaces the workspace: fix them per environment.
     authentication: Annotated[tuple[str, ...], AfterValidator(_providers), Rule("OBS-008")] = ("AWS_SSO",)
+    # Required with SAML among the providers, refused without it (OBS-019).
+    saml: Annotated[SamlConfig | None, Rule("OBS-019")] = None
     version: Annotated[GrafanaVersion, Rule("OBS-009")] = "10.4"
     plugin_admin_enabled: StrictBool = False
     admins: Members = Members()
@@ -123,6 +210,18 @@ class GrafanaConfig(Model):
                     self.vpc,
                     id="OBS-013",
                     allowed="vpc = true, or prefix_list_ids / vpce_ids",
+                )
+            )
+        if self.enabled and ("SAML" in self.authentication) != (self.saml is not None):
+            problems.append(
+                rule(
+                    "saml",
+                    "a SAML workspace needs [observability.grafana.saml]"
+                    if self.saml is None
+                    else "[observability.grafana.saml] is set but authentication has no SAML",
+                    list(self.authentication),
+                    id="OBS-019",
+                    allowed="authentication with SAML and a saml table, or neither",
                 )
             )
         if problems:

@@ -64,10 +64,12 @@ class Widget:
     period: int = 300
     y_label: str | None = None
     annotations: tuple[Annotation, ...] = ()
+    width: int = 12  # of the 24-column grid (modules/cloudwatch-dashboard's default)
 
     def to_module(self) -> dict[str, Any]:
         value: dict[str, Any] = {
             "title": self.title,
+            "width": self.width,
             "period": self.period,
             "metrics": [metric.to_module() for metric in self.metrics],
             "horizontal_annotations": [{"label": a.label, "value": a.value} for a in self.annotations],

@@ -1,5 +1,6 @@
 """The README's observability section, generated from the code that builds the dashboards and alerts
-(``dashboards.py``, the FSx alarm of ``modules/observability`` with the config's default threshold, ``alerts.py``).
+(``dashboards.py``, the FSx alarm of ``modules/observability`` with the config's default threshold, ``alerts.py``,
+and the inference layer's endpoint dashboard, ``inference/dashboards.py``, with its rollback alarms).
 
 ``python -m llm_infra.layers.observability.readme --write`` (``make readme-dashboards``) rewrites the section
 between the markers; tests/synth/test_observability_dashboards.py fails when it is stale.
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from llm_infra.layers.inference.dashboards import README_ENDPOINT, readme_widgets
 from llm_infra.layers.observability.alerts import NodeAlerts, alert_rules
 from llm_infra.layers.observability.config import AlarmThresholds
 from llm_infra.layers.observability.dashboards import fsx_widgets, nat_widgets, readme_table
@@ -21,10 +23,14 @@ END = "<!-- /observability-dashboards -->"
 # The dev environment's file system (1200 GiB x 125 MB/s/TiB) for the numbers in the example rows.
 _EXAMPLE_CAPACITY_GIB = 1200
 _EXAMPLE_BASELINE_MBPS = 1200 / 1024 * 125
+# The rollback alarms' window: modules/inference-fleet's alarms defaults (evaluation_periods, period_seconds), which
+# the inference config does not override.
+_ROLLBACK_WINDOW = "3 x 60 s"
 
 
 def readme_section() -> str:
     free = AlarmThresholds().fsx_free_capacity_percent
+    rollout = README_ENDPOINT.rollout
     fsx = fsx_widgets(
         file_system_id="<fsx_file_system_id>",
         capacity_gib=_EXAMPLE_CAPACITY_GIB,
@@ -48,6 +54,11 @@ def readme_section() -> str:
         "",
         readme_table(nat),
         "",
+        "**`<namespace>-<env>-inf-inference`** (built by the inference layer with `modules/cloudwatch-dashboard`; one row of four "
+        "widgets per endpoint; example lines for dev's endpoint, min 1, max 2, default rollback thresholds):",
+        "",
+        readme_table(readme_widgets()),
+        "",
         "**CloudWatch alarms** (to the alarm topic, on ALARM and OK):",
         "",
         "| alarm | metric | threshold (default) | missing data |",
@@ -55,6 +66,12 @@ def readme_section() -> str:
         f"| `<prefix>-fsx-free-capacity` | `AWS/FSx` `FreeDataStorageCapacity` Minimum, 3 x 300 s | below "
         f"`observability.alarms.fsx_free_capacity_percent` ({free}%) of the capacity | breaching (a silent file "
         "system pages) |",
+        f"| `{{endpoint}}-5xx` (inference) | `AWS/SageMaker` `Invocation5XXErrors` Sum, "
+        f"{_ROLLBACK_WINDOW} | above `rollout.error_5xx_threshold` "
+        f"({rollout.error_5xx_threshold}); rolls back a deployment in progress | notBreaching (no traffic is no error) |",
+        f"| `{{endpoint}}-model-latency-p99` (inference) | `AWS/SageMaker` `ModelLatency` p99 (microseconds), "
+        f"{_ROLLBACK_WINDOW} | above `rollout.model_latency_p99_ms` "
+        f"({rollout.model_latency_p99_ms} ms); rolls back a deployment in progress | notBreaching |",
         "",
         "**AMP alert rules** (`[observability.node_alerts]` defaults; to the topic through the alert manager):",
         "",

@@ -292,3 +292,98 @@ run "rejects_bad_thresholds" {
   }
   expect_failures = [var.budget]
 }
+
+run "saml" {
+  command = plan
+  variables {
+    grafana = {
+      enabled                  = true
+      authentication_providers = ["SAML"]
+      prefix_list_ids          = ["pl-0123"]
+      saml = {
+        idp_metadata_url        = "https://idp.example.com/app/metadata"
+        role_assertion          = "role"
+        admin_role_values       = ["grafana-admin"]
+        editor_role_values      = ["grafana-editor"]
+        allowed_organizations   = ["ml-platform"]
+        org_assertion           = "org"
+        login_validity_duration = 480
+      }
+    }
+  }
+
+  assert {
+    condition     = aws_grafana_workspace_saml_configuration.this[0].idp_metadata_url == "https://idp.example.com/app/metadata" && aws_grafana_workspace_saml_configuration.this[0].idp_metadata_xml == null && aws_grafana_workspace_saml_configuration.this[0].editor_role_values == tolist(["grafana-editor"]) && aws_grafana_workspace_saml_configuration.this[0].login_validity_duration == 480
+    error_message = "SAML: the IdP metadata URL, the role values and the login validity from the input."
+  }
+
+  assert {
+    condition     = aws_grafana_workspace.this[0].authentication_providers == toset(["SAML"]) || aws_grafana_workspace.this[0].authentication_providers == tolist(["SAML"])
+    error_message = "The workspace authenticates with SAML."
+  }
+}
+
+run "sso_has_no_saml_configuration" {
+  command = plan
+
+  assert {
+    condition     = length(aws_grafana_workspace_saml_configuration.this) == 0
+    error_message = "AWS_SSO alone: no SAML configuration."
+  }
+}
+
+run "rejects_saml_without_its_configuration" {
+  command = plan
+  variables {
+    grafana = { enabled = true, authentication_providers = ["SAML"], prefix_list_ids = ["pl-0123"] }
+  }
+  expect_failures = [var.grafana]
+}
+
+run "rejects_saml_configuration_without_saml" {
+  command = plan
+  variables {
+    grafana = { enabled = true, prefix_list_ids = ["pl-0123"], saml = { idp_metadata_url = "https://idp.example.com/m", role_assertion = "role", editor_role_values = ["e"] } }
+  }
+  expect_failures = [var.grafana]
+}
+
+run "rejects_both_metadata_url_and_xml" {
+  command = plan
+  variables {
+    grafana = { enabled = true, authentication_providers = ["SAML"], prefix_list_ids = ["pl-0123"], saml = { idp_metadata_url = "https://idp.example.com/m", idp_metadata_xml = "<EntityDescriptor/>", role_assertion = "role", editor_role_values = ["e"] } }
+  }
+  expect_failures = [var.grafana]
+}
+
+run "rejects_plain_http_metadata_url" {
+  command = plan
+  variables {
+    grafana = { enabled = true, authentication_providers = ["SAML"], prefix_list_ids = ["pl-0123"], saml = { idp_metadata_url = "http://idp.example.com/m", role_assertion = "role", editor_role_values = ["e"] } }
+  }
+  expect_failures = [var.grafana]
+}
+
+run "rejects_saml_without_editor_role_values" {
+  command = plan
+  variables {
+    grafana = { enabled = true, authentication_providers = ["SAML"], prefix_list_ids = ["pl-0123"], saml = { idp_metadata_xml = "<EntityDescriptor/>", role_assertion = "role" } }
+  }
+  expect_failures = [var.grafana]
+}
+
+run "rejects_allowed_organizations_without_org_assertion" {
+  command = plan
+  variables {
+    grafana = { enabled = true, authentication_providers = ["SAML"], prefix_list_ids = ["pl-0123"], saml = { idp_metadata_xml = "<EntityDescriptor/>", role_assertion = "role", editor_role_values = ["e"], allowed_organizations = ["ml"] } }
+  }
+  expect_failures = [var.grafana]
+}
+
+run "rejects_zero_login_validity" {
+  command = plan
+  variables {
+    grafana = { enabled = true, authentication_providers = ["SAML"], prefix_list_ids = ["pl-0123"], saml = { idp_metadata_xml = "<EntityDescriptor/>", role_assertion = "role", editor_role_values = ["e"], login_validity_duration = 0 } }
+  }
+  expect_failures = [var.grafana]
+}
