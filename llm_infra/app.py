@@ -316,16 +316,20 @@ def finalize_staged_output(
     outdir: Path,
     keep_others: bool,
     selected_layers: Sequence[str] | None = None,
+    documents: dict[str, Mapping[str, Any]] | None = None,
 ) -> tuple[str, ...]:
     """Everything that completes the staged output before it is swapped in happens here, and may fail here.
 
     Returns the stacks kept from the previous output. (Per-stack files that are not synthesized, the committed
     provider lock and the modules the stack calls, are copied into ``staging/stacks/<stack>`` here too.)
+    ``documents``, when given, receives each synthesized stack's cdk.tf.json as read here (stack id -> JSON).
     """
     modules = ModuleCopies()
     for stack in stacks:
         stack_dir = staging / "stacks" / stack.label.stack_id
         document = read_stack(stack_dir)
+        if documents is not None:
+            documents[stack.label.stack_id] = document
         copy_provider_lock(stack_dir, document=document)
         modules.copy(stack_dir, document)
     if not (keep_others and previous):
@@ -387,6 +391,7 @@ def synth(
         # set, so the finally below removes the folder.
         with uninterruptible():
             staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=parent))
+        documents: dict[str, Mapping[str, Any]] = {}
         app, built = build_app(environments, outdir=str(staging), only=layers_selected)
         app.synth()
         stacks = [s for s in built if layers_selected is None or s.layer in layers_selected]
@@ -398,8 +403,10 @@ def synth(
             outdir=outdir,
             keep_others=keep_others or layers_selected is not None,
             selected_layers=layers_selected,
+            documents=documents,
         )
-        write_diagrams(staging, dot_binary())  # every environment in the staged output, kept stacks included
+        # every environment in the staged output, kept stacks included (read again only those)
+        write_diagrams(staging, dot_binary(), documents=documents)
         produced = {stack.label.stack_id for stack in stacks}
         removed = tuple(sorted(name for name in previous or {} if name not in produced and name not in kept))
         summary = render(stacks, display_path(outdir))

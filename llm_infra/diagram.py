@@ -133,14 +133,18 @@ def dot_binary() -> str | None:
     return os.environ.get(DOT_ENV) or shutil.which("dot")
 
 
-def write_diagrams(output: Path, dot_command: str | None = None) -> list[Path]:
+def write_diagrams(
+    output: Path, dot_command: str | None = None, *, documents: Mapping[str, Mapping[str, Any]] | None = None
+) -> list[Path]:
     """Write the picture of every environment whose stacks are in ``output`` (a synth output folder: its
-    ``stacks/*/cdk.tf.json``). Returns the files written. A failing ``dot`` raises (the synth then fails, and
-    nothing is swapped in)."""
+    ``stacks/*/cdk.tf.json``). ``documents``: stacks' JSON already read (stack id -> document); the others are
+    read here. Returns the files written. A failing ``dot`` raises (the synth then fails, and nothing is swapped
+    in)."""
+    known = documents or {}
     views: dict[str, list[StackView]] = {}
     for path in sorted((output / "stacks").glob("*/cdk.tf.json")):
         name = path.parent.name
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = known.get(name) or json.loads(path.read_text(encoding="utf-8"))
         views.setdefault(name.partition("-")[0], []).append(stack_view(name, document))
     folder = output / DIAGRAMS_FOLDER
     folder.mkdir(exist_ok=True)
