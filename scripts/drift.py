@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 from llm_infra.ops import cli
 from llm_infra.ops.drift import DEFAULT_TIMEOUT_S, Drift, discover_stacks, exit_code, render
@@ -45,13 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         metavar="NAME",
         help="check this environment's stacks (with --stack: only those, which must be the environment's)",
     )
-    parser.add_argument(
-        "--outdir",
-        type=Path,
-        default=Path(os.environ.get("CDKTF_OUTDIR") or "cdktf.out"),
-        metavar="DIR",
-        help="synth output folder (default: $CDKTF_OUTDIR or cdktf.out)",
-    )
+    cli.add_outdir_argument(parser)
     parser.add_argument(
         "--timeout",
         type=float,

@@ -33,13 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--env", metavar="NAME", help="environment (order, destroy)")
     parser.add_argument("--stack", metavar="NAME", help="stack, e.g. dev-network (plan, apply)")
     parser.add_argument("--reverse", action="store_true", help="order: consumers first")
-    parser.add_argument(
-        "--outdir",
-        type=Path,
-        default=Path(os.environ.get("CDKTF_OUTDIR") or "cdktf.out"),
-        metavar="DIR",
-        help="synth output folder (default: $CDKTF_OUTDIR or cdktf.out)",
-    )
+    cli.add_outdir_argument(parser)
     parser.add_argument("--backend-config", type=Path, metavar="FILE", help="terraform init -backend-config")
     parser.add_argument(
         "--plan-arg",

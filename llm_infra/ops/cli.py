@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +25,17 @@ def parser(prog: str, description: str, epilog: str = "") -> argparse.ArgumentPa
         description=description,
         epilog=epilog,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def add_outdir_argument(arguments: argparse.ArgumentParser) -> None:
+    """``--outdir``: the synth output folder whose ``stacks/<stack>`` folders the tool works in."""
+    arguments.add_argument(
+        "--outdir",
+        type=Path,
+        default=Path(os.environ.get("CDKTF_OUTDIR") or "cdktf.out"),
+        metavar="DIR",
+        help="synth output folder (default: $CDKTF_OUTDIR or cdktf.out)",
     )
 
 
