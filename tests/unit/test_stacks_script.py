@@ -163,3 +163,19 @@ def test_order_is_the_listed_order(outdir: Path, capsys: pytest.CaptureFixture[s
     assert capsys.readouterr().out.split() == DEV[::-1]
     assert run(outdir, "order", "--env", "qa") == 2
     assert "no environment 'qa' (allowed: dev, prod, staging)" in capsys.readouterr().err
+
+
+def test_drift_env_checks_the_listed_stacks_of_that_environment_only(
+    outdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`make drift ENV=dev` is scripts/drift.py --env dev: the environment's stacks in the listed order."""
+    from scripts import drift  # noqa: PLC0415
+
+    fake = ["--outdir", str(outdir), "--terraform", str(outdir.parent / "terraform")]
+    assert drift.main(["--env", "dev", "--stack", "prod-network", *fake]) == 2
+    assert "--stack: not a stack of dev (got prod-network; allowed dev-network," in capsys.readouterr().err
+    assert drift.main(["--env", "dev", *fake]) == 0
+    assert [c[0] for c in calls(outdir) if c[1] == "plan"] == DEV
+    assert all("-refresh-only" in c and "-lock=false" in c for c in calls(outdir) if c[1] == "plan")
+    assert drift.main(["--env", "dev", "--stack", "dev-storage", *fake]) == 0
+    assert [c[0] for c in calls(outdir) if c[1] == "plan"][-1] == "dev-storage"
