@@ -27,8 +27,10 @@ NAMESPACE = "llmgate"
 
 
 def _renamed(name: str, data: dict[str, Any]) -> None:
+    """A new namespace; without inference, whose model URLs name the old artifacts bucket (rule INF-020)."""
     assert name == "dev"
     data["namespace"] = NAMESPACE
+    data.pop("inference", None)
 
 
 def test_gate_refuses_bucket_replacements_planned_against_moto(
