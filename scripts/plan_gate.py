@@ -56,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
 
     def run() -> int:
         source = "stdin" if arguments.plan == "-" else arguments.plan
+        if arguments.json_out is not None:  # never leave an older verdict behind for a plan that is not read
+            arguments.json_out.unlink(missing_ok=True)
         try:
             text = (
                 sys.stdin.read()

@@ -30,6 +30,7 @@ from llm_infra.ops.plan_gate import GateResult, Rules, evaluate, render_table, r
 PLAN_FILE = "plan.tfplan"
 PLAN_JSON = "plan.json"
 PLAN_EXITCODE = "plan.exitcode"
+GATE_JSON = "gate.json"  # `make gate` writes the verdict on plan.json here
 DESTROY_PLAN = "destroy.tfplan"
 
 
@@ -152,7 +153,7 @@ def plan(
     folder: Path, tf: Terraform, *, backend_config: Path | None = None, extra: Sequence[str] = ()
 ) -> int:
     """Plan one stack folder; returns terraform's detailed exit code (0 no changes, 2 changes)."""
-    for name in (PLAN_FILE, PLAN_JSON, PLAN_EXITCODE):
+    for name in (PLAN_FILE, PLAN_JSON, PLAN_EXITCODE, GATE_JSON):
         (folder / name).unlink(missing_ok=True)
     tf.init(folder, backend_config)
     code = tf.run(
