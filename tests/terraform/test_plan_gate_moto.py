@@ -54,8 +54,7 @@ def test_gate_refuses_bucket_replacements_planned_against_moto(
         environments["dev"],
         tf_env,
         remote_states=producers.remote_states(STACK),
-        init=False,
-    )
+    )  # initialized before the state is copied in: a first init would "migrate" that file onto itself, empty
     producers.copy_state(STACK, work)
     env = make_env(tf_env, outdir, env_files(changed))
     make("plan", env, STACK=STACK)
