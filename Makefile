@@ -59,7 +59,19 @@ LOCK_OUTDIR    := $(or $(CDKTF_OUTDIR),cdktf.out)
 LOCK_SOURCE     = $(if $(LLM_INFRA_TF_MIRROR),-fs-mirror=$(LLM_INFRA_TF_MIRROR) $(addprefix -platform=,$(notdir \
                   $(wildcard $(LLM_INFRA_TF_MIRROR)/registry.terraform.io/hashicorp/*/*/*_*))),$(addprefix -platform=,$(LOCK_PLATFORMS)))
 
-.PHONY: synth test unit lint lint-workflows checkov fmt bench clean lock tools readme-dashboards readme dist schema docs
+# Plan, gate and apply from any CI (README "Plan, gate and apply from any CI"): terraform inside
+# $(OUTDIR)/stacks/<stack>, stacks in the order `python main.py --list` gives (scripts/stacks.py order --env ENV).
+#   make plan STACK=<stack> [BACKEND_CONFIG=file] [PLAN_ARGS="-var=..."]  -> plan.tfplan, plan.json, plan.exitcode
+#   make gate STACK=<stack> [ALLOW_REPLACE="address ..."]                 -> fails when refused (make exits 2; gate.json has the verdict)
+#   make apply STACK=<stack> [BACKEND_CONFIG=file]                        -> exactly plan.tfplan
+#   make destroy ENV=<env> [ALLOW_REPLACE=...] [DESTROY_PROTECTED=<env>]  -> consumers first, all gated first
+#   make drift ENV=<env> [STACKS="stack ..."]                             -> scripts/drift.py, read-only
+OUTDIR          = $(or $(CDKTF_OUTDIR),cdktf.out)
+BACKEND_ARG     = $(if $(BACKEND_CONFIG),--backend-config '$(BACKEND_CONFIG)')
+ALLOW_ARGS      = $(foreach address,$(ALLOW_REPLACE),--allow-replace '$(address)')
+
+
+.PHONY: synth test unit lint lint-workflows checkov fmt bench clean lock tools readme-dashboards readme dist schema docs plan gate apply destroy drift
 
 # The package is installed editable, so pip compiled none of it; where PYTHONDONTWRITEBYTECODE is set (some CI
 # images), every run would compile it from source again (~50 ms of a synth). Compiled ahead here; a no-op when the
@@ -69,6 +81,25 @@ BYTECODE = $(PY) -m compileall -q llm_infra >/dev/null
 synth: $(VENV)/.installed
 	$(BYTECODE)
 	$(PY) main.py
+
+plan: $(VENV)/.installed
+	$(PY) scripts/stacks.py plan $(if $(STACK),--stack '$(STACK)') --outdir '$(OUTDIR)' $(BACKEND_ARG) \
+	  $(foreach arg,$(PLAN_ARGS),'--plan-arg=$(arg)')
+
+gate: $(VENV)/.installed
+	@test -n "$(STACK)" || { echo "make gate: STACK=<stack> is required (e.g. STACK=dev-storage)" >&2; exit 2; }
+	$(PY) scripts/plan_gate.py '$(OUTDIR)/stacks/$(STACK)/plan.json' --stack '$(STACK)' \
+	  --json-out '$(OUTDIR)/stacks/$(STACK)/gate.json' $(ALLOW_ARGS)
+
+apply: $(VENV)/.installed
+	$(PY) scripts/stacks.py apply $(if $(STACK),--stack '$(STACK)') --outdir '$(OUTDIR)' $(BACKEND_ARG)
+
+destroy: $(VENV)/.installed
+	$(PY) scripts/stacks.py destroy $(if $(ENV),--env '$(ENV)') --outdir '$(OUTDIR)' $(BACKEND_ARG) $(ALLOW_ARGS) \
+	  $(if $(DESTROY_PROTECTED),--allow-protected '$(DESTROY_PROTECTED)')
+
+drift: $(VENV)/.installed
+	$(PY) scripts/drift.py $(if $(ENV),--env '$(ENV)') --outdir '$(OUTDIR)' $(foreach stack,$(STACKS),--stack '$(stack)')
 
 lock: synth
 	@set -e; for entry in $(LOCK_STACKS); do \

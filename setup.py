@@ -8,7 +8,15 @@ in a module folder are not shipped: the wheel carries what a synth copies into a
 
 from setuptools import find_namespace_packages, setup
 
-LEFT_OUT = ["*.tests", "*.tests.*", "*.examples", "*.examples.*", "*.terraform", "*.terraform.*", "*__pycache__*"]
+LEFT_OUT = [
+    "*.tests",
+    "*.tests.*",
+    "*.examples",
+    "*.examples.*",
+    "*.terraform",
+    "*.terraform.*",
+    "*__pycache__*",
+]
 module_folders = ["llm_infra.modules"] + [
     f"llm_infra.modules.{name}" for name in find_namespace_packages(where="modules", exclude=LEFT_OUT)
 ]

@@ -4,7 +4,7 @@
   ci_report.py environments --listing FILE          JSON array of the environments (a matrix)
   ci_report.py stacks --listing FILE --env NAME     that environment's stacks in apply order, one a line
   ci_report.py comment --listing FILE --stacks DIR  the pull-request comment (Markdown) on stdout
-  ci_report.py refused --listing FILE --stacks DIR  the stacks whose gate refused, one a line (exit 1 if any)
+  ci_report.py refused --listing FILE --stacks DIR  the stacks whose gate refused or failed, one a line (exit 1 if any)
 
 FILE is the output of ``python main.py --list``; DIR holds ``<stack>/plan.json``, ``plan.exitcode`` and
 ``gate.exitcode``. Exit codes: 0 done, 1 a gate refused (``refused``), 2 bad input (one line on stderr).
@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "comment":
             print(ci_report.render_comment(found, commit=args.commit), end="")
             return 0
-        refused = [result.stack for result in found if result.gate == "refused"]
+        refused = [result.stack for result in found if result.gate in ("refused", "error")]
         print("\n".join(refused))
         return 1 if refused else 0
     except (OSError, ci_report.ReportError) as error:

@@ -54,6 +54,24 @@ class PreflightInputs:
     account_checks: tuple[tuple[str, AccountCheck], ...] = ()
 
 
+@dataclass(frozen=True)
+class RiskyUpdate:
+    """An in-place update that replaces or resets something underneath: the plan gate refuses it (as it refuses the
+    replacement of a protected resource) unless the resource's address is overridden.
+
+    ``attribute``: the top-level attribute of ``resource_type`` (as ``terraform show -json`` names it) whose change
+    is risky; a value known only after apply counts as a change. For a list of objects, ``key`` names the field
+    that identifies an element across plans and ``fields`` the fields whose change is risky (empty: any); an
+    element that disappears is risky too. ``reason`` is what the gate prints.
+    """
+
+    resource_type: str
+    attribute: str
+    reason: str
+    fields: tuple[str, ...] = ()
+    key: str | None = None
+
+
 def state_key(environment: str, layer: str) -> str:
     """The S3 backend key of one environment's layer stack."""
     return f"{environment}/{layer}.tfstate"
@@ -88,6 +106,7 @@ class Layer(Generic[C]):
     - ``requires`` / ``uses``: layers whose outputs ``build`` receives; a required layer that is off is a config
       error (``CFG-013``); a used one is passed only when it is on.
     - ``providers``, ``protected_types``: for ``--list`` and the plan gate (resource types never destroyed).
+      ``risky_updates``: the in-place updates of the layer's resources that the plan gate refuses too.
     - ``modules``: the HCL modules its stack uses (folders under ``modules_dir``); the app stages them.
     - ``build(scope, environment, deps)``: the stack; ``outputs``: the frozen dataclass type of
       ``stack.outputs``, which is what consumers get in ``deps``.
@@ -108,6 +127,7 @@ class Layer(Generic[C]):
     uses: tuple[str, ...] = ()
     providers: tuple[str, ...] = ("aws",)
     protected_types: tuple[str, ...] = ()
+    risky_updates: tuple[RiskyUpdate, ...] = ()
     modules: tuple[str, ...] = ()
     modules_dir: Path = MODULES_DIR
     rules: Callable[[Environment], Problems] = _no_problems

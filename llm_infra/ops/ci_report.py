@@ -20,7 +20,8 @@ from typing import Any
 MARKER = "<!-- llm-infra:plan-table -->"
 PLAN_JSON = "plan.json"
 PLAN_EXITCODE = "plan.exitcode"  # written by `make plan`: 0 no changes, 2 changes
-GATE_EXITCODE = "gate.exitcode"  # written by the workflow after `make gate`: 0 passed, 1 refused
+GATE_EXITCODE = "gate.exitcode"  # written by the workflow after `make gate`: 0 passed, else failed (make: 2)
+GATE_JSON = "gate.json"  # written by `make gate` for a verdict only ("pass" | "refused"); absent on bad input
 PLAN_FAILED = "plan.failed"  # written by the workflow when `make plan` failed
 NO_CHANGES = 0
 CHANGES = 2
@@ -39,7 +40,7 @@ class StackResult:
     adds: int = 0
     changes: int = 0
     destroys: int = 0
-    gate: str = "not run"  # "passed" | "refused" | "not run"
+    gate: str = "not run"  # "passed" | "refused" | "error" | "not run"
 
     @property
     def changing(self) -> bool:
@@ -93,6 +94,23 @@ def counts(plan: Mapping[str, Any]) -> tuple[int, int, int]:
     return adds, changes, destroys
 
 
+def _gate_verdict(folder: Path) -> str:
+    """What `make gate` decided for the stack in ``folder``. make exits 2 for a refusal and for bad input alike,
+    so the verdict is read from gate.json; a failed run without one (unreadable plan, a crash) is an error."""
+    code = _read_code(folder / GATE_EXITCODE)
+    if code is None:
+        return "not run"
+    try:
+        verdict = json.loads((folder / GATE_JSON).read_text(encoding="utf-8")).get("verdict")
+    except (OSError, json.JSONDecodeError, AttributeError):
+        verdict = None
+    if verdict == "pass" and code == 0:
+        return "passed"
+    if verdict == "refused" and code != 0:
+        return "refused"
+    return "error"
+
+
 def stack_result(row: Mapping[str, Any], stacks_dir: Path) -> StackResult:
     folder = stacks_dir / str(row["stack"])
     base = StackResult(
@@ -102,8 +120,7 @@ def stack_result(row: Mapping[str, Any], stacks_dir: Path) -> StackResult:
         plan="not planned",
     )
     code = _read_code(folder / PLAN_EXITCODE)
-    gate_code = _read_code(folder / GATE_EXITCODE)
-    gate = "not run" if gate_code is None else "passed" if gate_code == 0 else "refused"
+    gate = _gate_verdict(folder)
     if code is None:
         return replace(base, plan="failed" if (folder / PLAN_FAILED).exists() else "not planned", gate=gate)
     if code not in (NO_CHANGES, CHANGES):
@@ -146,7 +163,7 @@ def render_comment(found: Sequence[StackResult], *, commit: str = "") -> str:
             if result.plan in ("changes", "no changes")
             else ("-", "-", "-")
         )
-        gate = "**refused**" if result.gate == "refused" else result.gate
+        gate = f"**{result.gate}**" if result.gate in ("refused", "error") else result.gate
         lines.append(
             f"| {result.stack} | {result.plan} | {' | '.join(numbers)} | {gate} | {_note(result, by_stack)} |"
         )

@@ -30,6 +30,17 @@ def parser(prog: str, description: str, epilog: str = "") -> argparse.ArgumentPa
     )
 
 
+def add_outdir_argument(arguments: argparse.ArgumentParser) -> None:
+    """``--outdir``: the synth output folder whose ``stacks/<stack>`` folders the tool works in."""
+    arguments.add_argument(
+        "--outdir",
+        type=Path,
+        default=Path(os.environ.get("CDKTF_OUTDIR") or "cdktf.out"),
+        metavar="DIR",
+        help="synth output folder (default: $CDKTF_OUTDIR or cdktf.out)",
+    )
+
+
 def add_environment_arguments(arguments: argparse.ArgumentParser) -> None:
     arguments.add_argument(
         "--env",

@@ -26,8 +26,9 @@ from tests.support.aws import client_in_account
 from tests.support.fsx import stand_in_outputs
 from tests.support.layers import StackEntry, producers_of, remote_state_name, stack_order
 from tests.support.moto import MotoServer
-from tests.support.stack import APPLY, DESTROY, PLAN_TIMEOUT_S, empty_bucket, managed, prepare
+from tests.support.stack import DESTROY, PLAN_TIMEOUT_S, empty_bucket, managed, prepare
 from tests.support.terraform import terraform
+from tests.support.workflow import Delivered, deliver, env_files, make_env
 
 # Layer -> the targets moto 5.2.5 can apply (no entry: the whole stack). moto's FSx returns no Lifecycle, so
 # terraform's FSx waiter never finishes: storage is applied without the file system and its associations (tests
@@ -198,8 +199,13 @@ class Producers:
     outdir: Path  # the moto variant's synthesis (tests.support.stack.synth_moto_variant)
     environments: dict[str, Environment]
     tf_env: dict[str, str]
-    workdir: Path
+    workdir: (
+        Path  # an output folder: workdir/stacks/<stack> are the applied work folders (CDKTF_OUTDIR for make)
+    )
     applied: dict[str, Path] = field(default_factory=dict)  # stack name -> work folder, in apply order
+    delivered: dict[str, Delivered] = field(
+        default_factory=dict
+    )  # stack name -> what make plan and gate said
 
     def entry(self, name: str) -> StackEntry:
         (found,) = [s for s in stack_order() if s.name == name]
@@ -209,22 +215,28 @@ class Producers:
         """The -target options stack ``name`` is applied with on moto (none: all of it)."""
         return MOTO_APPLY_TARGETS.get(self.entry(name).layer, ())
 
+    def make_env(self) -> dict[str, str]:
+        """The environment of the make targets on the applied work folders (tests/support/workflow.py)."""
+        return make_env(self.tf_env, self.workdir, env_files(self.outdir))
+
     def work(self, name: str) -> Path:
         """The work folder of stack ``name``, applied on first use (after its producers), as far as moto can hold
-        it. Never change its state or its resources: plan it, or work on ``copy_state``."""
+        it, with the make targets CI runs: `make plan` (with MOTO_APPLY_TARGETS), `make gate`, `make apply`.
+        Never change its state or its resources: plan it, or work on ``copy_state``."""
         if name not in self.applied:
             stack = self.entry(name)
             remote_states = self.remote_states(name)
             work = prepare(
                 self.outdir / "stacks" / name,
-                self.workdir / name,
+                self.workdir / "stacks" / name,
                 self.moto,
                 self.environments[stack.environment],
                 self.tf_env,
                 remote_states=remote_states,
+                init=False,
             )
             write_moto_module_overrides(work, stack.layer)
-            terraform([*APPLY, *self.targets(name)], work, self.tf_env, timeout=PLAN_TIMEOUT_S)
+            self.delivered[name] = deliver(self.workdir, name, self.make_env(), self.targets(name))
             self.applied[name] = work
         return self.applied[name]
 

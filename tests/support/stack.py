@@ -77,8 +77,11 @@ def prepare(
     env: Environment,
     tf_env: dict[str, str],
     remote_states: dict[str, Path] | None = None,
+    *,
+    init: bool = True,
 ) -> Path:
-    """Copy a stack, point it at moto with a local state file, and init it. Returns the work folder."""
+    """Copy a stack, point it at moto with a local state file, and init it (unless ``init`` is false: `make plan`
+    inits it). Returns the work folder."""
     copy_tree(stack_src, work)
     stack = json.loads((work / "cdk.tf.json").read_text(encoding="utf-8"))
     providers = [
@@ -92,7 +95,8 @@ def prepare(
         providers=providers,
         remote_states=remote_states,
     )
-    terraform(["init", "-input=false", "-no-color"], work, tf_env)
+    if init:
+        terraform(["init", "-input=false", "-no-color"], work, tf_env)
     return work
 
 

@@ -39,8 +39,11 @@ def write_stack(
     if plan_code is not None:
         (folder / "plan.exitcode").write_text(f"{plan_code}\n", encoding="utf-8")
         (folder / "plan.json").write_text(json.dumps({"resource_changes": list(changes)}), encoding="utf-8")
-    if gate is not None:
+    if gate is not None:  # as the workflow and `make gate` leave them (make exits 2 when the gate refuses)
         (folder / "gate.exitcode").write_text(f"{gate}\n", encoding="utf-8")
+        if gate in (0, 2):
+            verdict = "pass" if gate == 0 else "refused"
+            (folder / "gate.json").write_text(json.dumps({"verdict": verdict}), encoding="utf-8")
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -87,7 +90,7 @@ def test_comment_table_marks_consumers_of_changing_producers(listing_file: Path,
     stacks = tmp_path / "stacks"
     write_stack(stacks, "dev-network", 2, 0, change("module.network.aws_subnet.x", "update"))
     write_stack(
-        stacks, "dev-storage", 2, 1, change("module.fsx.aws_fsx_lustre_file_system.this", "delete", "create")
+        stacks, "dev-storage", 2, 2, change("module.fsx.aws_fsx_lustre_file_system.this", "delete", "create")
     )
     for row in rows[2:]:
         write_stack(stacks, row["stack"], 0, 0)
@@ -127,6 +130,24 @@ def test_a_stack_that_failed_to_plan_is_marked_and_makes_its_consumers_advisory(
     assert found["dev-storage"].plan == "not planned"
     text = ci_report.render_comment(list(found.values()))
     assert "| dev-network | failed | - | - | - | not run |" in text
+
+
+def test_a_gate_that_failed_without_a_verdict_is_an_error_not_a_refusal(
+    listing_file: Path, tmp_path: Path
+) -> None:
+    # make exits 2 both when the gate refuses and when it cannot read the plan: only gate.json tells them apart.
+    rows = [
+        r for r in ci_report.listing(listing_file.read_text(encoding="utf-8")) if r["environment"] == "dev"
+    ]
+    stacks = tmp_path / "stacks"
+    write_stack(stacks, "dev-network", 2, 1, change("module.network.aws_subnet.x", "update"))  # no gate.json
+    found = {result.stack: result for result in ci_report.results(rows, stacks)}
+    assert found["dev-network"].gate == "error"
+    assert "| dev-network | changes | 0 | 1 | 0 | **error** |" in ci_report.render_comment(
+        list(found.values())
+    )
+    done = run("refused", "--listing", str(listing_file), "--stacks", str(stacks))
+    assert done.returncode == 1 and done.stdout.split() == ["dev-network"]
 
 
 def test_bad_input_is_one_line(tmp_path: Path, listing_file: Path) -> None:

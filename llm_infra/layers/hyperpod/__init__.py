@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from llm_infra.layers.hyperpod.outputs import HyperpodOutputs
-from llm_infra.layers.spec import Deps, Layer
+from llm_infra.layers.spec import Deps, Layer, RiskyUpdate
 from llm_infra.layers.training import LAYER as TRAINING
 from llm_infra.layers.training.config import TrainingConfig
 from llm_infra.layers.training.outputs import TrainingOutputs
@@ -51,6 +51,22 @@ LAYER: Layer[TrainingConfig] = Layer(
     providers=("awscc",),
     # vpc_config, the cluster name and the orchestrator replace the cluster: the plan gate refuses that.
     protected_types=("awscc_sagemaker_cluster",),
+    # UpdateCluster replaces or re-images the nodes of a group whose instance type, volumes or image change (and
+    # drops a group that disappears): the jobs on them die. A vpc_config change moves the cluster's ENIs.
+    risky_updates=(
+        RiskyUpdate(
+            "awscc_sagemaker_cluster",
+            "instance_groups",
+            "replaces or re-images the group's nodes (running jobs are lost)",
+            fields=("instance_type", "instance_storage_configs", "image_id"),
+            key="instance_group_name",
+        ),
+        RiskyUpdate(
+            "awscc_sagemaker_cluster",
+            "vpc_config",
+            "changes the cluster's subnets or security groups (its nodes' network interfaces are replaced)",
+        ),
+    ),
     modules=("hyperpod-cluster",),
     probes=(("hyperpod", _probe),),
 )

@@ -9,7 +9,7 @@ from llm_infra.layers.inference.config import InferenceConfig
 from llm_infra.layers.inference.outputs import InferenceOutputs
 from llm_infra.layers.network.outputs import NetworkOutputs
 from llm_infra.layers.observability.outputs import ObservabilityOutputs
-from llm_infra.layers.spec import Deps, Layer, PreflightInputs, Problems
+from llm_infra.layers.spec import Deps, Layer, PreflightInputs, Problems, RiskyUpdate
 from llm_infra.layers.storage.outputs import StorageOutputs
 
 if TYPE_CHECKING:
@@ -80,6 +80,16 @@ LAYER: Layer[InferenceConfig] = Layer(
     providers=("aws",),
     # Endpoints are what clients call; a replace is an outage. The role and alarms are recreated without loss.
     protected_types=("aws_sagemaker_endpoint",),
+    # A new endpoint configuration is deployed with its initial_instance_count: the autoscaled count falls back to
+    # the minimum during the rollout (terraform-provider-aws #48990).
+    risky_updates=(
+        RiskyUpdate(
+            "aws_sagemaker_endpoint",
+            "endpoint_config_name",
+            "a new endpoint configuration resets the instance count to initial_instance_count (the autoscaled "
+            "count is lost: provider #48990)",
+        ),
+    ),
     modules=("inference-fleet", "cloudwatch-dashboard"),
     rules=_rules,
     probes=(("inference", _probe),),
