@@ -71,7 +71,11 @@ def test_preflight_passes_with_unknowns_for_what_moto_lacks(moto_env: MotoServer
     status, reason = result["hyperpod quotas"]
     assert status == "unknown"
     assert reason.startswith("ListServiceQuotas is not available at this endpoint (500)")
-    assert document["counts"] == {"pass": 7, "fail": 0, "unknown": 3}
+    # The inference layer's endpoint-usage quotas: the same Service Quotas listing, the same gap.
+    status, reason = result["endpoint quotas"]
+    assert status == "unknown"
+    assert reason.startswith("ListServiceQuotas is not available at this endpoint (500)")
+    assert document["counts"] == {"pass": 7, "fail": 0, "unknown": 4}
 
 
 def test_instance_type_not_offered_in_the_training_az_fails(moto_env: MotoServer, tmp_path: Path) -> None:
@@ -123,7 +127,7 @@ def test_table_output(moto_env: MotoServer, tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == f"Preflight of dev (account {ACCOUNT}, us-west-2)"
     assert lines[2].split() == ["check", "status", "reason"]
-    assert lines[-1] == "7 passed, 0 failed, 3 unknown"
+    assert lines[-1] == "7 passed, 0 failed, 4 unknown"
 
 
 AUTOSCALING_ON = {
