@@ -28,7 +28,7 @@ module "inference" {
 
   endpoints = {
     chat-3b = {
-      image                  = "763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.30.0-neuronx-sdk2.20.1"
+      image                  = "111122223333.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.30.0-neuronx-sdk2.20.1"
       model_data_url         = "s3://llm-dev-models/stablelm-3b/"
       environment            = { OPTION_TENSOR_PARALLEL_DEGREE = "2" }
       instance_type          = "ml.inf2.xlarge"
