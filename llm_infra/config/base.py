@@ -6,4 +6,4 @@ from pydantic import BaseModel, ConfigDict
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, strict=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, strict=False, defer_build=True)
