@@ -25,5 +25,9 @@ setup(
     packages=[*find_namespace_packages(include=["llm_infra", "llm_infra.*"]), *module_folders],
     package_dir={"llm_infra.modules": "modules"},
     package_data={"llm_infra.locks": ["*.terraform.lock.hcl"], **{name: ["*"] for name in module_folders}},
-    exclude_package_data={"": [".terraform.lock.hcl", "*.tfstate", "*.tfstate.*", "*.tfplan", "*.pyc"]},
+    exclude_package_data={
+        "": [".terraform.lock.hcl", "*.tfstate", "*.tfstate.*", "*.tfplan", "*.pyc"],
+        # a module's README is for readers of the repository; the wheel carries what a synth copies
+        **{name: ["README.md"] for name in module_folders},
+    },
 )

@@ -34,10 +34,11 @@ MANIFEST = "manifest.json"  # the CDK's list of the stacks in an output folder
 
 
 # What a stack folder needs of a module; local terraform runs leave .terraform/ (with a provider binary) and
-# state in module folders, which must not be copied into a stack. Module tests and examples (roots of their own,
-# with provider blocks) are for readers of the module, not for the stack.
+# state in module folders, which must not be copied into a stack. Module tests, examples (roots of their own,
+# with provider blocks) and READMEs are for readers of the module, not for terraform: a synth writes ~400 files,
+# and each one left out is written and, at the next synth, removed once less per stack.
 MODULE_COPY_IGNORE = shutil.ignore_patterns(
-    ".terraform", ".terraform.lock.hcl", "*.tfstate*", "*.tfplan", "tests", "examples"
+    ".terraform", ".terraform.lock.hcl", "*.tfstate*", "*.tfplan", "tests", "examples", "README.md"
 )
 
 

@@ -95,7 +95,7 @@ def test_only_local_sources_of_this_repository_are_copied(tmp_path: Path) -> Non
         assert "\n" not in message
 
 
-def test_the_copy_leaves_out_terraform_state_module_tests_and_examples(tmp_path: Path) -> None:
+def test_the_copy_leaves_out_terraform_state_module_tests_examples_and_readmes(tmp_path: Path) -> None:
     modules = tmp_path / "modules"
     shutil.copytree(MODULES_DIR / "network", modules / "network")
     shutil.copytree(MODULES_DIR / "kms-key", modules / "kms-key")
@@ -121,11 +121,11 @@ def test_the_copy_leaves_out_terraform_state_module_tests_and_examples(tmp_path:
 
     copied = {str(p.relative_to(stack_dir / "modules")) for p in (stack_dir / "modules").rglob("*")}
     assert sorted(p.name for p in (stack_dir / "modules").iterdir()) == ["kms-key", "network"]
-    for name in [*junk, "tests", "examples"]:
+    for name in [*junk, "tests", "examples", "README.md"]:
         assert f"network/{name}" not in copied
     for source in (MODULES_DIR / "network").rglob("*"):
         relative = source.relative_to(MODULES_DIR)
-        if source.is_file() and relative.parts[1] not in ("tests", "examples"):
+        if source.is_file() and relative.parts[1] not in ("tests", "examples", "README.md"):
             assert (stack_dir / "modules" / relative).read_bytes() == source.read_bytes(), relative
     # A second stack gets the same files (read once, written again).
     other = tmp_path / "out" / "prod-network"
