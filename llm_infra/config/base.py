@@ -6,4 +6,6 @@ from pydantic import BaseModel, ConfigDict
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, strict=False, defer_build=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, validate_default=True, strict=False, defer_build=True
+    )
