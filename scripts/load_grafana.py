@@ -6,7 +6,7 @@ import sys
 
 from llm_infra.ops import cli
 from llm_infra.ops.grafana import DASHBOARDS_DIR, TOKEN_SECONDS, shipped_dashboards
-from llm_infra.ops.report import all_passed, render_json, render_table
+from llm_infra.ops.report import print_checks
 from llm_infra.ops.session import open_session
 
 DESCRIPTION = f"""\
@@ -36,12 +36,13 @@ def main(argv: list[str] | None = None) -> int:
 
         environment = cli.load_environment(arguments.env, arguments.env_dir)
         aws = open_session(environment, tool="load-grafana", profile=arguments.profile)
-        checks = load(aws, environment)
-        if arguments.json:
-            print(render_json(checks, environment=environment.name, region=environment.region))
-        else:
-            print(render_table(checks, title=f"Grafana load of {environment.name} ({environment.region})"))
-        return 0 if all_passed(checks) else 1
+        return print_checks(
+            load(aws, environment),
+            as_json=arguments.json,
+            title=f"Grafana load of {environment.name} ({environment.region})",
+            environment=environment.name,
+            region=environment.region,
+        )
 
     return cli.run(run)
 

@@ -6,7 +6,7 @@ import sys
 
 from llm_infra.ops import cli
 from llm_infra.ops.preflight import preflight
-from llm_infra.ops.report import all_passed, render_json, render_table
+from llm_infra.ops.report import print_checks
 from llm_infra.ops.session import open_session
 
 DESCRIPTION = """\
@@ -40,15 +40,13 @@ def main(argv: list[str] | None = None) -> int:
     def run() -> int:
         environment = cli.load_environment(arguments.env, arguments.env_dir)
         aws = open_session(environment, tool="preflight", profile=arguments.profile)
-        checks = preflight(aws, environment)
-        if arguments.json:
-            print(render_json(checks, environment=environment.name, region=environment.region))
-        else:
-            title = (
-                f"Preflight of {environment.name} (account {environment.account_id}, {environment.region})"
-            )
-            print(render_table(checks, title=title))
-        return 0 if all_passed(checks) else 1
+        return print_checks(
+            preflight(aws, environment),
+            as_json=arguments.json,
+            title=f"Preflight of {environment.name} (account {environment.account_id}, {environment.region})",
+            environment=environment.name,
+            region=environment.region,
+        )
 
     return cli.run(run)
 

@@ -6,7 +6,7 @@ import sys
 import time
 
 from llm_infra.ops import cli
-from llm_infra.ops.report import all_passed, render_json, render_table
+from llm_infra.ops.report import print_checks
 from llm_infra.ops.session import open_session
 from llm_infra.ops.smoke import PROBES, SmokeContext, smoke
 from llm_infra.ops.wait import Deadline, Progress
@@ -51,12 +51,13 @@ def main(argv: list[str] | None = None) -> int:
         context = SmokeContext(
             environment, aws, Deadline(arguments.timeout), sleep=time.sleep, progress=progress
         )
-        checks = smoke(context)
-        if arguments.json:
-            print(render_json(checks, environment=environment.name, region=environment.region))
-        else:
-            print(render_table(checks, title=f"Smoke test of {environment.name} ({environment.region})"))
-        return 0 if all_passed(checks) else 1
+        return print_checks(
+            smoke(context),
+            as_json=arguments.json,
+            title=f"Smoke test of {environment.name} ({environment.region})",
+            environment=environment.name,
+            region=environment.region,
+        )
 
     return cli.run(run)
 

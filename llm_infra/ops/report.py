@@ -83,3 +83,13 @@ def render_json(checks: Sequence[Check], **context: str) -> str:
         "checks": [asdict(check) for check in checks],
     }
     return json.dumps(document, indent=2)
+
+
+def print_checks(checks: Sequence[Check], *, as_json: bool, title: str, environment: str, region: str) -> int:
+    """What every check tool (preflight, smoke, the Grafana loader) ends with: the checks as a table under
+    ``title``, or as JSON; the exit code, 0 when no check failed, else 1."""
+    if as_json:
+        print(render_json(checks, environment=environment, region=region))
+    else:
+        print(render_table(checks, title=title))
+    return 0 if all_passed(checks) else 1
