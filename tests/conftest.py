@@ -62,9 +62,22 @@ def stacks(outdir: Path) -> dict[str, dict[str, Any]]:
     }
 
 
-# Tests on the session's shared moto producers (tests/terraform/conftest.py ``producers``) run in one xdist worker:
-# the producers are applied once per worker, and every consumer plans against what its worker applied.
+# Tests on the session's shared moto producers (tests/terraform/conftest.py ``producers``) are grouped by the
+# environment whose producers they plan against, and each group runs in one xdist worker: a worker applies the
+# producers of its groups' environments once, and every consumer plans against what its worker applied. One group
+# per environment (not one for all) lets the workers apply dev and staging/prod side by side: the applies are
+# mostly the provider's waiters (a KMS key ~14 s, a VPC ~12 s), and the other worker's tests fill those waits.
+# The grouping only saves time: a test in the wrong group would still pass, its worker applying the producers it
+# asks for (Producers.work applies on first use).
 PRODUCERS_GROUP = "moto-producers"
+
+
+def producers_group(item: pytest.Item) -> str:
+    """``moto-producers-<env>``: the environment of the test's ``stack`` parameter (tests/support/layers.StackEntry),
+    else dev (the tests that are not parametrized over stacks work on dev, the one environment moto applies)."""
+    callspec = getattr(item, "callspec", None)
+    stack = callspec.params.get("stack") if callspec is not None else None
+    return f"{PRODUCERS_GROUP}-{getattr(stack, 'environment', 'dev')}"
 
 
 # tryfirst: xdist's own hook (on each worker) turns the marker into the group suffix of the node id, so the
@@ -73,7 +86,7 @@ PRODUCERS_GROUP = "moto-producers"
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "producers" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group(PRODUCERS_GROUP))
+            item.add_marker(pytest.mark.xdist_group(producers_group(item)))
 
 
 class _GroupsApplied:
