@@ -94,33 +94,14 @@ run "existing_provider" {
   }
 }
 
-run "bad_repository" {
+run "rejects_bad_repository_namespace_and_environment" {
   command = plan
   variables {
+    # bad_repository
     github_repository = "llm-infra"
-  }
-  expect_failures = [var.github_repository]
-}
-
-run "bad_provider_arn" {
-  command = plan
-  variables {
-    oidc_provider_arn = "arn:aws:iam::111122223333:oidc-provider/example.com"
-  }
-  expect_failures = [var.oidc_provider_arn]
-}
-
-run "bad_namespace" {
-  command = plan
-  variables {
+    # bad_namespace
     namespace = "LLM"
-  }
-  expect_failures = [var.namespace]
-}
-
-run "bad_environment_name" {
-  command = plan
-  variables {
+    # bad_environment_name
     environments = {
       Dev = {
         state_bucket      = "llm-infra-tfstate"
@@ -128,26 +109,31 @@ run "bad_environment_name" {
       }
     }
   }
-  expect_failures = [var.environments]
+  expect_failures = [
+    var.github_repository, # bad_repository
+    var.namespace,         # bad_namespace
+    var.environments,      # bad_environment_name
+  ]
 }
 
-run "state_key_alias_is_rejected" {
+run "rejects_bad_provider_arn_state_key_and_session_duration" {
   command = plan
   variables {
+    # bad_provider_arn
+    oidc_provider_arn = "arn:aws:iam::111122223333:oidc-provider/example.com"
+    # state_key_alias_is_rejected
     environments = {
       dev = {
         state_bucket      = "llm-infra-tfstate"
         state_kms_key_arn = "arn:aws:kms:us-west-2:111122223333:alias/llm-infra-tfstate"
       }
     }
-  }
-  expect_failures = [var.environments]
-}
-
-run "bad_session_duration" {
-  command = plan
-  variables {
+    # bad_session_duration
     max_session_duration = 900
   }
-  expect_failures = [var.max_session_duration]
+  expect_failures = [
+    var.oidc_provider_arn,    # bad_provider_arn
+    var.environments,         # state_key_alias_is_rejected
+    var.max_session_duration, # bad_session_duration
+  ]
 }

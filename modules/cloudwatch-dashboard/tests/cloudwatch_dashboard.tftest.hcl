@@ -126,57 +126,92 @@ run "rejects_bad_name" {
   expect_failures = [var.name]
 }
 
-run "rejects_metric_without_name_or_expression" {
+run "rejects_metric_without_name_and_bad_alarm_statistic" {
   command = plan
   variables {
+    # rejects_metric_without_name_or_expression
     widgets = [{ title = "x", metrics = [{ namespace = "AWS/FSx" }] }]
+    # rejects_bad_alarm_statistic
+    alarms = { a = { description = "d", namespace = "AWS/FSx", metric_name = "FreeDataStorageCapacity", statistic = "Median", threshold = 1, comparison_operator = "LessThanThreshold", treat_missing_data = "breaching", actions = ["arn:aws:sns:us-west-2:111111111111:t"] } }
   }
-  expect_failures = [var.widgets]
+  expect_failures = [
+    var.widgets, # rejects_metric_without_name_or_expression
+    var.alarms,  # rejects_bad_alarm_statistic
+  ]
 }
 
-run "rejects_bad_view" {
+run "rejects_bad_view_and_comparison" {
   command = plan
   variables {
+    # rejects_bad_view
     widgets = [{ title = "x", view = "line", metrics = [{ namespace = "AWS/FSx", metric_name = "DataReadBytes" }] }]
+    # rejects_bad_comparison
+    alarms = { a = { description = "d", namespace = "AWS/FSx", metric_name = "FreeDataStorageCapacity", statistic = "Minimum", threshold = 1, comparison_operator = "Below", treat_missing_data = "breaching", actions = ["arn:aws:sns:us-west-2:111111111111:t"] } }
   }
-  expect_failures = [var.widgets]
+  expect_failures = [
+    var.widgets, # rejects_bad_view
+    var.alarms,  # rejects_bad_comparison
+  ]
 }
 
-run "rejects_wide_widget" {
+run "rejects_wide_widget_and_bad_treat_missing_data" {
   command = plan
   variables {
+    # rejects_wide_widget
     widgets = [{ title = "x", width = 25, metrics = [{ namespace = "AWS/FSx", metric_name = "DataReadBytes" }] }]
+    # rejects_bad_treat_missing_data
+    alarms = { a = { description = "d", namespace = "AWS/FSx", metric_name = "FreeDataStorageCapacity", statistic = "Minimum", threshold = 1, comparison_operator = "LessThanThreshold", treat_missing_data = "zero", actions = ["arn:aws:sns:us-west-2:111111111111:t"] } }
   }
-  expect_failures = [var.widgets]
+  expect_failures = [
+    var.widgets, # rejects_wide_widget
+    var.alarms,  # rejects_bad_treat_missing_data
+  ]
 }
 
-run "rejects_bad_widget_period" {
+run "rejects_bad_widget_and_alarm_periods" {
   command = plan
   variables {
+    # rejects_bad_widget_period
     widgets = [{ title = "x", period = 90, metrics = [{ namespace = "AWS/FSx", metric_name = "DataReadBytes" }] }]
+    # rejects_bad_alarm_period
+    alarms = { a = { description = "d", namespace = "AWS/FSx", metric_name = "FreeDataStorageCapacity", statistic = "Minimum", period = 45, threshold = 1, comparison_operator = "LessThanThreshold", treat_missing_data = "breaching", actions = ["arn:aws:sns:us-west-2:111111111111:t"] } }
   }
-  expect_failures = [var.widgets]
+  expect_failures = [
+    var.widgets, # rejects_bad_widget_period
+    var.alarms,  # rejects_bad_alarm_period
+  ]
 }
 
-run "rejects_bad_stat" {
+run "rejects_bad_stat_and_datapoints_above_evaluation_periods" {
   command = plan
   variables {
+    # rejects_bad_stat
     widgets = [{ title = "x", metrics = [{ namespace = "AWS/FSx", metric_name = "DataReadBytes", stat = "Mean" }] }]
+    # rejects_datapoints_above_evaluation_periods
+    alarms = { a = { description = "d", namespace = "AWS/FSx", metric_name = "FreeDataStorageCapacity", statistic = "Minimum", evaluation_periods = 2, datapoints_to_alarm = 3, threshold = 1, comparison_operator = "LessThanThreshold", treat_missing_data = "breaching", actions = ["arn:aws:sns:us-west-2:111111111111:t"] } }
   }
-  expect_failures = [var.widgets]
+  expect_failures = [
+    var.widgets, # rejects_bad_stat
+    var.alarms,  # rejects_datapoints_above_evaluation_periods
+  ]
 }
 
-run "rejects_duplicate_metric_ids" {
+run "rejects_duplicate_metric_ids_and_alarm_without_action" {
   command = plan
   variables {
+    # rejects_duplicate_metric_ids
     widgets = [{ title = "x", metrics = [
       { namespace = "AWS/FSx", metric_name = "DataReadBytes", id = "m1" },
       { namespace = "AWS/FSx", metric_name = "DataWriteBytes", id = "m1" },
     ] }]
+    # rejects_alarm_without_action
+    alarms = { a = { description = "d", namespace = "AWS/FSx", metric_name = "FreeDataStorageCapacity", statistic = "Minimum", threshold = 1, comparison_operator = "LessThanThreshold", treat_missing_data = "breaching", actions = [] } }
   }
-  expect_failures = [var.widgets]
+  expect_failures = [
+    var.widgets, # rejects_duplicate_metric_ids
+    var.alarms,  # rejects_alarm_without_action
+  ]
 }
-
 run "rejects_bad_alarm_key" {
   command = plan
   variables {
@@ -185,50 +220,3 @@ run "rejects_bad_alarm_key" {
   expect_failures = [var.alarms]
 }
 
-run "rejects_bad_alarm_statistic" {
-  command = plan
-  variables {
-    alarms = { a = { description = "d", namespace = "AWS/FSx", metric_name = "FreeDataStorageCapacity", statistic = "Median", threshold = 1, comparison_operator = "LessThanThreshold", treat_missing_data = "breaching", actions = ["arn:aws:sns:us-west-2:111111111111:t"] } }
-  }
-  expect_failures = [var.alarms]
-}
-
-run "rejects_bad_comparison" {
-  command = plan
-  variables {
-    alarms = { a = { description = "d", namespace = "AWS/FSx", metric_name = "FreeDataStorageCapacity", statistic = "Minimum", threshold = 1, comparison_operator = "Below", treat_missing_data = "breaching", actions = ["arn:aws:sns:us-west-2:111111111111:t"] } }
-  }
-  expect_failures = [var.alarms]
-}
-
-run "rejects_bad_treat_missing_data" {
-  command = plan
-  variables {
-    alarms = { a = { description = "d", namespace = "AWS/FSx", metric_name = "FreeDataStorageCapacity", statistic = "Minimum", threshold = 1, comparison_operator = "LessThanThreshold", treat_missing_data = "zero", actions = ["arn:aws:sns:us-west-2:111111111111:t"] } }
-  }
-  expect_failures = [var.alarms]
-}
-
-run "rejects_bad_alarm_period" {
-  command = plan
-  variables {
-    alarms = { a = { description = "d", namespace = "AWS/FSx", metric_name = "FreeDataStorageCapacity", statistic = "Minimum", period = 45, threshold = 1, comparison_operator = "LessThanThreshold", treat_missing_data = "breaching", actions = ["arn:aws:sns:us-west-2:111111111111:t"] } }
-  }
-  expect_failures = [var.alarms]
-}
-
-run "rejects_datapoints_above_evaluation_periods" {
-  command = plan
-  variables {
-    alarms = { a = { description = "d", namespace = "AWS/FSx", metric_name = "FreeDataStorageCapacity", statistic = "Minimum", evaluation_periods = 2, datapoints_to_alarm = 3, threshold = 1, comparison_operator = "LessThanThreshold", treat_missing_data = "breaching", actions = ["arn:aws:sns:us-west-2:111111111111:t"] } }
-  }
-  expect_failures = [var.alarms]
-}
-
-run "rejects_alarm_without_action" {
-  command = plan
-  variables {
-    alarms = { a = { description = "d", namespace = "AWS/FSx", metric_name = "FreeDataStorageCapacity", statistic = "Minimum", threshold = 1, comparison_operator = "LessThanThreshold", treat_missing_data = "breaching", actions = [] } }
-  }
-  expect_failures = [var.alarms]
-}

@@ -358,14 +358,177 @@ run "rejects_persistent_without_throughput" {
   expect_failures = [var.per_unit_storage_throughput]
 }
 
-run "rejects_unknown_deployment_type" {
+run "rejects_bad_iops_dra_count_and_subnet" {
   command = plan
   variables {
-    deployment_type = "PERSISTENT_1"
+    # rejects_metadata_iops_5000
+    metadata_configuration = { mode = "USER_PROVISIONED", iops = 5000 }
+    # rejects_more_than_8_associations
+    data_repository_associations = { for i in range(9) : "dra${i}" => {
+      file_system_path     = "/data${i}"
+      data_repository_path = "s3://llm-prod-storage-111111111111-datasets/${i}/"
+    } }
+    # rejects_bad_subnet_id
+    subnet_id = "subnet-xyz"
   }
-  expect_failures = [var.deployment_type]
+  expect_failures = [
+    var.metadata_configuration,       # rejects_metadata_iops_5000
+    var.data_repository_associations, # rejects_more_than_8_associations
+    var.subnet_id,                    # rejects_bad_subnet_id
+  ]
 }
 
+run "rejects_bad_iops_dra_path_and_name" {
+  command = plan
+  variables {
+    # rejects_metadata_iops_above_192000
+    metadata_configuration = { mode = "USER_PROVISIONED", iops = 204000 }
+    # rejects_trailing_slash_in_file_system_path
+    data_repository_associations = {
+      datasets = {
+        file_system_path     = "/datasets/"
+        data_repository_path = "s3://llm-prod-storage-111111111111-datasets/"
+      }
+    }
+    # rejects_bad_name
+    name = "llm_prod_storage"
+  }
+  expect_failures = [
+    var.metadata_configuration,       # rejects_metadata_iops_above_192000
+    var.data_repository_associations, # rejects_trailing_slash_in_file_system_path
+    var.name,                         # rejects_bad_name
+  ]
+}
+
+run "rejects_missing_iops_nested_dras_and_log_retention" {
+  command = plan
+  variables {
+    # rejects_user_provisioned_without_iops
+    metadata_configuration = { mode = "USER_PROVISIONED" }
+    # rejects_nested_file_system_paths
+    data_repository_associations = {
+      datasets = {
+        file_system_path     = "/data"
+        data_repository_path = "s3://llm-prod-storage-111111111111-datasets/"
+      }
+      nested = {
+        file_system_path     = "/data/nested"
+        data_repository_path = "s3://llm-prod-storage-111111111111-datasets/nested/"
+      }
+    }
+    # rejects_unsupported_log_retention
+    log_retention_days = 42
+  }
+  expect_failures = [
+    var.metadata_configuration,       # rejects_user_provisioned_without_iops
+    var.data_repository_associations, # rejects_nested_file_system_paths
+    var.log_retention_days,           # rejects_unsupported_log_retention
+  ]
+}
+
+run "rejects_stray_iops_relative_dra_and_compression" {
+  command = plan
+  variables {
+    # rejects_automatic_with_iops
+    metadata_configuration = { mode = "AUTOMATIC", iops = 12000 }
+    # rejects_dra_relative_file_system_path
+    data_repository_associations = {
+      datasets = { file_system_path = "datasets", data_repository_path = "s3://llm-prod-storage-111111111111-datasets/" }
+    }
+    # rejects_bad_compression
+    data_compression_type = "GZIP"
+  }
+  expect_failures = [
+    var.metadata_configuration,       # rejects_automatic_with_iops
+    var.data_repository_associations, # rejects_dra_relative_file_system_path
+    var.data_compression_type,        # rejects_bad_compression
+  ]
+}
+
+run "rejects_bad_metadata_mode_non_s3_dra_and_root_squash" {
+  command = plan
+  variables {
+    # rejects_unknown_metadata_mode
+    metadata_configuration = { mode = "MANUAL" }
+    # rejects_dra_non_s3_repository
+    data_repository_associations = {
+      datasets = { file_system_path = "/datasets", data_repository_path = "https://llm-prod-storage-111111111111-datasets.s3.amazonaws.com/" }
+    }
+    # rejects_bad_root_squash
+    root_squash = "root"
+  }
+  expect_failures = [
+    var.metadata_configuration,       # rejects_unknown_metadata_mode
+    var.data_repository_associations, # rejects_dra_non_s3_repository
+    var.root_squash,                  # rejects_bad_root_squash
+  ]
+}
+
+run "rejects_bad_dra_events_maintenance_time_and_kms_key" {
+  command = plan
+  variables {
+    # rejects_dra_unknown_event
+    data_repository_associations = {
+      datasets = { file_system_path = "/datasets", data_repository_path = "s3://llm-prod-storage-111111111111-datasets/", import_events = ["NEW", "MODIFIED"] }
+    }
+    # rejects_bad_weekly_maintenance_time
+    weekly_maintenance_start_time = "8:04:00"
+    # rejects_kms_alias_instead_of_key_arn
+    kms_key_arn = "arn:aws:kms:us-east-1:111111111111:alias/llm-prod"
+  }
+  expect_failures = [
+    var.data_repository_associations,  # rejects_dra_unknown_event
+    var.weekly_maintenance_start_time, # rejects_bad_weekly_maintenance_time
+    var.kms_key_arn,                   # rejects_kms_alias_instead_of_key_arn
+  ]
+}
+
+run "rejects_overlapping_dras_and_backup_retention" {
+  command = plan
+  variables {
+    # rejects_dra_overlapping_paths
+    data_repository_associations = {
+      data = { file_system_path = "/data", data_repository_path = "s3://llm-prod-storage-111111111111-datasets/" }
+      sub  = { file_system_path = "/data/sub", data_repository_path = "s3://llm-prod-storage-111111111111-checkpoints/" }
+    }
+    # rejects_backup_retention_91
+    automatic_backup_retention_days = 91
+  }
+  expect_failures = [
+    var.data_repository_associations,    # rejects_dra_overlapping_paths
+    var.automatic_backup_retention_days, # rejects_backup_retention_91
+  ]
+}
+
+run "rejects_bad_dra_chunk_size_and_backup_time" {
+  command = plan
+  variables {
+    # rejects_dra_chunk_size
+    data_repository_associations = {
+      datasets = { file_system_path = "/datasets", data_repository_path = "s3://llm-prod-storage-111111111111-datasets/", imported_file_chunk_size_mib = 600000 }
+    }
+    # rejects_bad_daily_backup_time
+    daily_automatic_backup_start_time = "25:00"
+  }
+  expect_failures = [
+    var.data_repository_associations,      # rejects_dra_chunk_size
+    var.daily_automatic_backup_start_time, # rejects_bad_daily_backup_time
+  ]
+}
+
+run "rejects_bad_deployment_type_and_security_group" {
+  command = plan
+  variables {
+    # rejects_unknown_deployment_type
+    deployment_type = "PERSISTENT_1"
+    # rejects_bad_security_group_id
+    security_group_ids = ["default"]
+  }
+  expect_failures = [
+    var.deployment_type,    # rejects_unknown_deployment_type
+    var.security_group_ids, # rejects_bad_security_group_id
+  ]
+}
 run "rejects_efa_with_scratch" {
   command = plan
   variables {
@@ -397,46 +560,6 @@ run "rejects_efa_capacity_4800_at_250" {
   expect_failures = [var.storage_capacity_gib]
 }
 
-run "rejects_metadata_iops_5000" {
-  command = plan
-  variables {
-    metadata_configuration = { mode = "USER_PROVISIONED", iops = 5000 }
-  }
-  expect_failures = [var.metadata_configuration]
-}
-
-run "rejects_metadata_iops_above_192000" {
-  command = plan
-  variables {
-    metadata_configuration = { mode = "USER_PROVISIONED", iops = 204000 }
-  }
-  expect_failures = [var.metadata_configuration]
-}
-
-run "rejects_user_provisioned_without_iops" {
-  command = plan
-  variables {
-    metadata_configuration = { mode = "USER_PROVISIONED" }
-  }
-  expect_failures = [var.metadata_configuration]
-}
-
-run "rejects_automatic_with_iops" {
-  command = plan
-  variables {
-    metadata_configuration = { mode = "AUTOMATIC", iops = 12000 }
-  }
-  expect_failures = [var.metadata_configuration]
-}
-
-run "rejects_unknown_metadata_mode" {
-  command = plan
-  variables {
-    metadata_configuration = { mode = "MANUAL" }
-  }
-  expect_failures = [var.metadata_configuration]
-}
-
 run "rejects_user_provisioned_iops_below_automatic_level" {
   command = plan
   variables {
@@ -455,47 +578,6 @@ run "accepts_user_provisioned_iops_at_automatic_level" {
     condition     = aws_fsx_lustre_file_system.protected[0].metadata_configuration[0].iops == 6000
     error_message = "6000 IOPS at 9600 GiB is the AUTOMATIC level and allowed."
   }
-}
-
-run "rejects_more_than_8_associations" {
-  command = plan
-  variables {
-    data_repository_associations = { for i in range(9) : "dra${i}" => {
-      file_system_path     = "/data${i}"
-      data_repository_path = "s3://llm-prod-storage-111111111111-datasets/${i}/"
-    } }
-  }
-  expect_failures = [var.data_repository_associations]
-}
-
-run "rejects_trailing_slash_in_file_system_path" {
-  command = plan
-  variables {
-    data_repository_associations = {
-      datasets = {
-        file_system_path     = "/datasets/"
-        data_repository_path = "s3://llm-prod-storage-111111111111-datasets/"
-      }
-    }
-  }
-  expect_failures = [var.data_repository_associations]
-}
-
-run "rejects_nested_file_system_paths" {
-  command = plan
-  variables {
-    data_repository_associations = {
-      datasets = {
-        file_system_path     = "/data"
-        data_repository_path = "s3://llm-prod-storage-111111111111-datasets/"
-      }
-      nested = {
-        file_system_path     = "/data/nested"
-        data_repository_path = "s3://llm-prod-storage-111111111111-datasets/nested/"
-      }
-    }
-  }
-  expect_failures = [var.data_repository_associations]
 }
 
 run "accepts_log_retention_0" {
@@ -537,119 +619,12 @@ run "rejects_dra_with_scratch" {
   expect_failures = [var.data_repository_associations]
 }
 
-run "rejects_dra_relative_file_system_path" {
-  command = plan
-  variables {
-    data_repository_associations = {
-      datasets = { file_system_path = "datasets", data_repository_path = "s3://llm-prod-storage-111111111111-datasets/" }
-    }
-  }
-  expect_failures = [var.data_repository_associations]
-}
-
-run "rejects_dra_non_s3_repository" {
-  command = plan
-  variables {
-    data_repository_associations = {
-      datasets = { file_system_path = "/datasets", data_repository_path = "https://llm-prod-storage-111111111111-datasets.s3.amazonaws.com/" }
-    }
-  }
-  expect_failures = [var.data_repository_associations]
-}
-
-run "rejects_dra_unknown_event" {
-  command = plan
-  variables {
-    data_repository_associations = {
-      datasets = { file_system_path = "/datasets", data_repository_path = "s3://llm-prod-storage-111111111111-datasets/", import_events = ["NEW", "MODIFIED"] }
-    }
-  }
-  expect_failures = [var.data_repository_associations]
-}
-
-run "rejects_dra_overlapping_paths" {
-  command = plan
-  variables {
-    data_repository_associations = {
-      data = { file_system_path = "/data", data_repository_path = "s3://llm-prod-storage-111111111111-datasets/" }
-      sub  = { file_system_path = "/data/sub", data_repository_path = "s3://llm-prod-storage-111111111111-checkpoints/" }
-    }
-  }
-  expect_failures = [var.data_repository_associations]
-}
-
-run "rejects_dra_chunk_size" {
-  command = plan
-  variables {
-    data_repository_associations = {
-      datasets = { file_system_path = "/datasets", data_repository_path = "s3://llm-prod-storage-111111111111-datasets/", imported_file_chunk_size_mib = 600000 }
-    }
-  }
-  expect_failures = [var.data_repository_associations]
-}
-
 run "rejects_missing_vpc_for_own_security_group" {
   command = plan
   variables {
     security_group_ids = []
   }
   expect_failures = [var.vpc_id]
-}
-
-run "rejects_bad_security_group_id" {
-  command = plan
-  variables {
-    security_group_ids = ["default"]
-  }
-  expect_failures = [var.security_group_ids]
-}
-
-run "rejects_bad_subnet_id" {
-  command = plan
-  variables {
-    subnet_id = "subnet-xyz"
-  }
-  expect_failures = [var.subnet_id]
-}
-
-run "rejects_bad_name" {
-  command = plan
-  variables {
-    name = "llm_prod_storage"
-  }
-  expect_failures = [var.name]
-}
-
-run "rejects_unsupported_log_retention" {
-  command = plan
-  variables {
-    log_retention_days = 42
-  }
-  expect_failures = [var.log_retention_days]
-}
-
-run "rejects_backup_retention_91" {
-  command = plan
-  variables {
-    automatic_backup_retention_days = 91
-  }
-  expect_failures = [var.automatic_backup_retention_days]
-}
-
-run "rejects_bad_daily_backup_time" {
-  command = plan
-  variables {
-    daily_automatic_backup_start_time = "25:00"
-  }
-  expect_failures = [var.daily_automatic_backup_start_time]
-}
-
-run "rejects_bad_weekly_maintenance_time" {
-  command = plan
-  variables {
-    weekly_maintenance_start_time = "8:04:00"
-  }
-  expect_failures = [var.weekly_maintenance_start_time]
 }
 
 run "rejects_maintenance_overlapping_backup" {
@@ -660,22 +635,6 @@ run "rejects_maintenance_overlapping_backup" {
   expect_failures = [var.weekly_maintenance_start_time]
 }
 
-run "rejects_bad_compression" {
-  command = plan
-  variables {
-    data_compression_type = "GZIP"
-  }
-  expect_failures = [var.data_compression_type]
-}
-
-run "rejects_bad_root_squash" {
-  command = plan
-  variables {
-    root_squash = "root"
-  }
-  expect_failures = [var.root_squash]
-}
-
 run "rejects_no_squash_nids_without_root_squash" {
   command = plan
   variables {
@@ -684,10 +643,3 @@ run "rejects_no_squash_nids_without_root_squash" {
   expect_failures = [var.no_squash_nids]
 }
 
-run "rejects_kms_alias_instead_of_key_arn" {
-  command = plan
-  variables {
-    kms_key_arn = "arn:aws:kms:us-east-1:111111111111:alias/llm-prod"
-  }
-  expect_failures = [var.kms_key_arn]
-}

@@ -135,76 +135,59 @@ run "observability_on_writes_url" {
   }
 }
 
-run "rejects_bad_name" {
-  command = plan
-  variables { name = "bad name" }
-  expect_failures = [var.name]
-}
-
-run "rejects_bucket_without_sagemaker_prefix" {
-  command = plan
-  variables { bucket_name = "llm-dev-training-111111111111" }
-  expect_failures = [var.bucket_name]
-}
-
-run "rejects_bad_cluster_name" {
-  command = plan
-  variables { cluster_name = "-llm" }
-  expect_failures = [var.cluster_name]
-}
-
-run "rejects_bad_bucket_arn" {
+run "rejects_bad_names_and_arns" {
   command = plan
   variables {
+    # rejects_bad_name
+    name = "bad name"
+    # rejects_bad_cluster_name
+    cluster_name = "-llm"
+    # rejects_bad_bucket_arn
     storage = {
       dataset_bucket_arns    = ["llm-dev-datasets"]
       checkpoint_bucket_arns = []
       kms_key_arn            = "arn:aws:kms:us-east-1:111111111111:key/1b7c2f5e-1111-4a6e-9c39-2d0c5e8a1f00"
     }
+    # rejects_bad_user_name
+    users = [{ name = "Alice", uid = 2001 }]
+    # rejects_bad_workspace_arn
+    observability = { workspace_arn = "ws-123", remote_write_url = "https://example" }
   }
-  expect_failures = [var.storage]
+  expect_failures = [
+    var.name,          # rejects_bad_name
+    var.cluster_name,  # rejects_bad_cluster_name
+    var.storage,       # rejects_bad_bucket_arn
+    var.users,         # rejects_bad_user_name
+    var.observability, # rejects_bad_workspace_arn
+  ]
 }
 
-run "rejects_kms_alias" {
+run "rejects_bad_prefixes_paths_and_duplicate_uids" {
   command = plan
   variables {
+    # rejects_bucket_without_sagemaker_prefix
+    bucket_name = "llm-dev-training-111111111111"
+    # rejects_kms_alias
     storage = {
       dataset_bucket_arns    = []
       checkpoint_bucket_arns = []
       kms_key_arn            = "alias/llm"
     }
-  }
-  expect_failures = [var.storage]
-}
-
-run "rejects_relative_mount_path" {
-  command = plan
-  variables {
+    # rejects_relative_mount_path
     fsx = { dns_name = "fs.example", mount_name = "abcdefgh", mount_path = "fsx" }
+    # rejects_duplicate_uid
+    users = [{ name = "alice", uid = 2001 }, { name = "bob", uid = 2001 }]
+    # rejects_a_boundary_that_is_not_a_policy_arn
+    permissions_boundary = "arn:aws:iam::111111111111:role/not-a-policy"
   }
-  expect_failures = [var.fsx]
+  expect_failures = [
+    var.bucket_name,          # rejects_bucket_without_sagemaker_prefix
+    var.storage,              # rejects_kms_alias
+    var.fsx,                  # rejects_relative_mount_path
+    var.users,                # rejects_duplicate_uid
+    var.permissions_boundary, # rejects_a_boundary_that_is_not_a_policy_arn
+  ]
 }
-
-run "rejects_bad_user_name" {
-  command = plan
-  variables { users = [{ name = "Alice", uid = 2001 }] }
-  expect_failures = [var.users]
-}
-
-run "rejects_duplicate_uid" {
-  command = plan
-  variables { users = [{ name = "alice", uid = 2001 }, { name = "bob", uid = 2001 }] }
-  expect_failures = [var.users]
-}
-
-run "rejects_bad_workspace_arn" {
-  command = plan
-  variables {
-    observability = { workspace_arn = "ws-123", remote_write_url = "https://example" }
-  }
-  expect_failures = [var.observability]
-}
-
 run "boundary_is_set_on_the_execution_role" {
   command = plan
   variables { permissions_boundary = "arn:aws:iam::111111111111:policy/github-llm-dev-boundary" }
@@ -214,8 +197,3 @@ run "boundary_is_set_on_the_execution_role" {
   }
 }
 
-run "rejects_a_boundary_that_is_not_a_policy_arn" {
-  command = plan
-  variables { permissions_boundary = "arn:aws:iam::111111111111:role/not-a-policy" }
-  expect_failures = [var.permissions_boundary]
-}

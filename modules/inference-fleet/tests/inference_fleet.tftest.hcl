@@ -209,10 +209,10 @@ run "rejects_inf_003" {
   expect_failures = [var.endpoints]
 }
 
-run "rejects_inf_004" {
+run "rejects_bad_tensor_parallel_degree_and_no_subnets" {
   command = plan
-
   variables {
+    # rejects_inf_004
     endpoints = {
       small = {
         image                  = "763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.30.0-neuronx-sdk2.20.1"
@@ -225,15 +225,19 @@ run "rejects_inf_004" {
         rollout                = { type = "CANARY", size_percent = 10 }
       }
     }
+    # rejects_inf_012
+    subnet_ids = []
   }
-
-  expect_failures = [var.endpoints]
+  expect_failures = [
+    var.endpoints,  # rejects_inf_004
+    var.subnet_ids, # rejects_inf_012
+  ]
 }
 
-run "rejects_inf_005" {
+run "rejects_zero_min_instances_and_kms_alias" {
   command = plan
-
   variables {
+    # rejects_inf_005
     endpoints = {
       small = {
         image                  = "763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.30.0-neuronx-sdk2.20.1"
@@ -246,15 +250,19 @@ run "rejects_inf_005" {
         rollout                = { type = "CANARY", size_percent = 10 }
       }
     }
+    # rejects_inf_014
+    kms_key_arn = "alias/aws/sagemaker"
   }
-
-  expect_failures = [var.endpoints]
+  expect_failures = [
+    var.endpoints,   # rejects_inf_005
+    var.kms_key_arn, # rejects_inf_014
+  ]
 }
 
-run "rejects_inf_006" {
+run "rejects_bad_download_timeout_and_capture_uri" {
   command = plan
-
   variables {
+    # rejects_inf_006
     endpoints = {
       small = {
         image                                  = "763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.30.0-neuronx-sdk2.20.1"
@@ -268,11 +276,14 @@ run "rejects_inf_006" {
         model_data_download_timeout_in_seconds = 3700
       }
     }
+    # rejects_inf_015
+    capture_s3_uri = "llm-test-artifacts/data-capture"
   }
-
-  expect_failures = [var.endpoints]
+  expect_failures = [
+    var.endpoints,      # rejects_inf_006
+    var.capture_s3_uri, # rejects_inf_015
+  ]
 }
-
 run "rejects_inf_007" {
   command = plan
 
@@ -380,16 +391,6 @@ run "rejects_inf_011" {
   expect_failures = [var.endpoints]
 }
 
-run "rejects_inf_012" {
-  command = plan
-
-  variables {
-    subnet_ids = []
-  }
-
-  expect_failures = [var.subnet_ids]
-}
-
 run "rejects_inf_013" {
   command = plan
 
@@ -398,26 +399,6 @@ run "rejects_inf_013" {
   }
 
   expect_failures = [var.security_group_ids]
-}
-
-run "rejects_inf_014" {
-  command = plan
-
-  variables {
-    kms_key_arn = "alias/aws/sagemaker"
-  }
-
-  expect_failures = [var.kms_key_arn]
-}
-
-run "rejects_inf_015" {
-  command = plan
-
-  variables {
-    capture_s3_uri = "llm-test-artifacts/data-capture"
-  }
-
-  expect_failures = [var.capture_s3_uri]
 }
 
 run "own_security_group_allows_nothing" {

@@ -127,90 +127,103 @@ run "statements_in_document_order" {
 # Validations
 ################################################################################
 
-run "rejects_empty_description" {
+run "rejects_bad_alias_prefix_and_statement_sid" {
   command = plan
-  variables { description = "" }
-  expect_failures = [var.description]
+  variables {
+    # rejects_alias_with_prefix
+    alias = "alias/llm-test"
+    # rejects_bad_statement_sid
+    policy_statements = [{ sid = "a-b", actions = ["kms:Decrypt"], principals = [{ type = "AWS", identifiers = ["*"] }] }]
+  }
+  expect_failures = [
+    var.alias,             # rejects_alias_with_prefix
+    var.policy_statements, # rejects_bad_statement_sid
+  ]
 }
 
-run "rejects_alias_with_prefix" {
+run "rejects_aws_alias_and_bad_statement_effect" {
   command = plan
-  variables { alias = "alias/llm-test" }
-  expect_failures = [var.alias]
+  variables {
+    # rejects_aws_alias
+    alias = "aws/s3"
+    # rejects_bad_statement_effect
+    policy_statements = [{ sid = "A", effect = "allow", actions = ["kms:Decrypt"], principals = [{ type = "AWS", identifiers = ["*"] }] }]
+  }
+  expect_failures = [
+    var.alias,             # rejects_aws_alias
+    var.policy_statements, # rejects_bad_statement_effect
+  ]
 }
 
-run "rejects_aws_alias" {
+run "rejects_empty_description_and_bad_statement_action" {
   command = plan
-  variables { alias = "aws/s3" }
-  expect_failures = [var.alias]
+  variables {
+    # rejects_empty_description
+    description = ""
+    # rejects_bad_statement_action
+    policy_statements = [{ sid = "A", actions = ["s3:*"], principals = [{ type = "AWS", identifiers = ["*"] }] }]
+  }
+  expect_failures = [
+    var.description,       # rejects_empty_description
+    var.policy_statements, # rejects_bad_statement_action
+  ]
 }
 
-run "rejects_short_deletion_window" {
+run "rejects_short_deletion_window_and_statement_resource" {
   command = plan
-  variables { deletion_window_in_days = 6 }
-  expect_failures = [var.deletion_window_in_days]
+  variables {
+    # rejects_short_deletion_window
+    deletion_window_in_days = 6
+    # rejects_statement_resource
+    policy_statements = [{ sid = "A", actions = ["kms:Decrypt"], resources = ["arn:aws:kms:us-east-1:111111111111:key/x"], principals = [{ type = "AWS", identifiers = ["*"] }] }]
+  }
+  expect_failures = [
+    var.deletion_window_in_days, # rejects_short_deletion_window
+    var.policy_statements,       # rejects_statement_resource
+  ]
 }
 
-run "rejects_bad_admin_sid" {
+run "rejects_bad_admin_and_grant_sids" {
   command = plan
-  variables { account_admin_sid = "Account-Admin" }
-  expect_failures = [var.account_admin_sid]
+  variables {
+    # rejects_bad_admin_sid
+    account_admin_sid = "Account-Admin"
+    # rejects_bad_grant_sid
+    use_through_service = [{ sid = "a b", services = ["s3.us-east-1.amazonaws.com"], actions = ["kms:Decrypt"] }]
+  }
+  expect_failures = [
+    var.account_admin_sid,   # rejects_bad_admin_sid
+    var.use_through_service, # rejects_bad_grant_sid
+  ]
 }
 
-run "rejects_bad_grant_sid" {
+run "rejects_bad_grant_service_and_log_group_arn" {
   command = plan
-  variables { use_through_service = [{ sid = "a b", services = ["s3.us-east-1.amazonaws.com"], actions = ["kms:Decrypt"] }] }
-  expect_failures = [var.use_through_service]
+  variables {
+    # rejects_bad_grant_service
+    use_through_service = [{ sid = "S3", services = ["s3"], actions = ["kms:Decrypt"] }]
+    # rejects_log_group_arn_with_star
+    log_group_arns = ["arn:aws:logs:us-east-1:111111111111:log-group:/aws/fsx/x:*"]
+  }
+  expect_failures = [
+    var.use_through_service, # rejects_bad_grant_service
+    var.log_group_arns,      # rejects_log_group_arn_with_star
+  ]
 }
 
-run "rejects_bad_grant_service" {
+run "rejects_bad_grant_action_and_log_groups_sid" {
   command = plan
-  variables { use_through_service = [{ sid = "S3", services = ["s3"], actions = ["kms:Decrypt"] }] }
-  expect_failures = [var.use_through_service]
+  variables {
+    # rejects_bad_grant_action
+    use_through_service = [{ sid = "S3", services = ["s3.us-east-1.amazonaws.com"], actions = ["s3:GetObject"] }]
+    # rejects_bad_log_groups_sid
+    log_groups_sid = ""
+  }
+  expect_failures = [
+    var.use_through_service, # rejects_bad_grant_action
+    var.log_groups_sid,      # rejects_bad_log_groups_sid
+  ]
 }
-
-run "rejects_bad_grant_action" {
-  command = plan
-  variables { use_through_service = [{ sid = "S3", services = ["s3.us-east-1.amazonaws.com"], actions = ["s3:GetObject"] }] }
-  expect_failures = [var.use_through_service]
-}
-
-run "rejects_log_group_arn_with_star" {
-  command = plan
-  variables { log_group_arns = ["arn:aws:logs:us-east-1:111111111111:log-group:/aws/fsx/x:*"] }
-  expect_failures = [var.log_group_arns]
-}
-
-run "rejects_bad_log_groups_sid" {
-  command = plan
-  variables { log_groups_sid = "" }
-  expect_failures = [var.log_groups_sid]
-}
-
-run "rejects_bad_statement_sid" {
-  command = plan
-  variables { policy_statements = [{ sid = "a-b", actions = ["kms:Decrypt"], principals = [{ type = "AWS", identifiers = ["*"] }] }] }
-  expect_failures = [var.policy_statements]
-}
-
-run "rejects_bad_statement_effect" {
-  command = plan
-  variables { policy_statements = [{ sid = "A", effect = "allow", actions = ["kms:Decrypt"], principals = [{ type = "AWS", identifiers = ["*"] }] }] }
-  expect_failures = [var.policy_statements]
-}
-
-run "rejects_bad_statement_action" {
-  command = plan
-  variables { policy_statements = [{ sid = "A", actions = ["s3:*"], principals = [{ type = "AWS", identifiers = ["*"] }] }] }
-  expect_failures = [var.policy_statements]
-}
-
-run "rejects_statement_resource" {
-  command = plan
-  variables { policy_statements = [{ sid = "A", actions = ["kms:Decrypt"], resources = ["arn:aws:kms:us-east-1:111111111111:key/x"], principals = [{ type = "AWS", identifiers = ["*"] }] }] }
-  expect_failures = [var.policy_statements]
-}
-
 run "rejects_statement_without_principals" {
   command = plan
   variables { policy_statements = [{ sid = "A", actions = ["kms:Decrypt"], principals = [] }] }

@@ -34,46 +34,47 @@ run "baseline_is_valid" {
   }
 }
 
-run "name_bad" {
+run "rejects_bad_vpc_cidr_and_public_az_id" {
   command = plan
-
   variables {
-    name = "LLM_dev"
-  }
-
-  expect_failures = [var.name]
-}
-
-run "vpc_cidr_not_a_cidr" {
-  command = plan
-
-  variables {
+    # vpc_cidr_not_a_cidr
     vpc_cidr = "10.0.0.0/33"
+    # public_subnet_bad_az_id
+    public_subnets = { "usw2a" = "10.0.240.0/24" }
   }
-
-  expect_failures = [var.vpc_cidr]
+  expect_failures = [
+    var.vpc_cidr,       # vpc_cidr_not_a_cidr
+    var.public_subnets, # public_subnet_bad_az_id
+  ]
 }
 
-run "vpc_cidr_host_bits_set" {
+run "rejects_vpc_cidr_host_bits_and_bad_public_cidr" {
   command = plan
-
   variables {
+    # vpc_cidr_host_bits_set
     vpc_cidr = "10.0.0.1/16"
+    # public_subnet_bad_cidr
+    public_subnets = { "usw2-az1" = "not-a-cidr" }
   }
-
-  expect_failures = [var.vpc_cidr]
+  expect_failures = [
+    var.vpc_cidr,       # vpc_cidr_host_bits_set
+    var.public_subnets, # public_subnet_bad_cidr
+  ]
 }
 
-run "vpc_cidr_too_large" {
+run "rejects_bad_name_and_oversized_vpc_cidr" {
   command = plan
-
   variables {
+    # name_bad
+    name = "LLM_dev"
+    # vpc_cidr_too_large
     vpc_cidr = "10.0.0.0/8"
   }
-
-  expect_failures = [var.vpc_cidr]
+  expect_failures = [
+    var.name,     # name_bad
+    var.vpc_cidr, # vpc_cidr_too_large
+  ]
 }
-
 run "vpc_cidr_missing_when_creating" {
   command = plan
 
@@ -94,16 +95,6 @@ run "private_subnet_az_name_instead_of_id" {
   expect_failures = [var.private_subnets]
 }
 
-run "public_subnet_bad_az_id" {
-  command = plan
-
-  variables {
-    public_subnets = { "usw2a" = "10.0.240.0/24" }
-  }
-
-  expect_failures = [var.public_subnets]
-}
-
 run "private_subnet_bad_cidr" {
   command = plan
 
@@ -112,16 +103,6 @@ run "private_subnet_bad_cidr" {
   }
 
   expect_failures = [var.private_subnets]
-}
-
-run "public_subnet_bad_cidr" {
-  command = plan
-
-  variables {
-    public_subnets = { "usw2-az1" = "not-a-cidr" }
-  }
-
-  expect_failures = [var.public_subnets]
 }
 
 run "subnet_outside_vpc" {

@@ -34,116 +34,89 @@ run "baseline_is_valid" {
   }
 }
 
-run "retention_not_allowed" {
+run "rejects_duplicate_endpoint_services_and_placement_strategy" {
   command = plan
-
   variables {
-    flow_logs_retention_days = 42
-  }
-
-  expect_failures = [var.flow_logs_retention_days]
-}
-
-run "kms_alias_instead_of_key" {
-  command = plan
-
-  variables {
-    kms_key_arn = "arn:aws:kms:us-west-2:111111111111:alias/llm"
-  }
-
-  expect_failures = [var.kms_key_arn]
-}
-
-run "endpoint_services_duplicate" {
-  command = plan
-
-  variables {
+    # endpoint_services_duplicate
     interface_endpoint_services = ["sts", "sts"]
-  }
-
-  expect_failures = [var.interface_endpoint_services]
-}
-
-run "endpoint_services_s3" {
-  command = plan
-
-  variables {
-    interface_endpoint_services = ["sts", "s3"]
-  }
-
-  expect_failures = [var.interface_endpoint_services]
-}
-
-run "endpoint_services_full_name" {
-  command = plan
-
-  variables {
-    interface_endpoint_services = ["com.amazonaws.us-west-2.sts"]
-  }
-
-  expect_failures = [var.interface_endpoint_services]
-}
-
-run "placement_strategy_unknown" {
-  command = plan
-
-  variables {
+    # placement_strategy_unknown
     placement_groups = { training = { strategy = "pack" } }
   }
-
-  expect_failures = [var.placement_groups]
+  expect_failures = [
+    var.interface_endpoint_services, # endpoint_services_duplicate
+    var.placement_groups,            # placement_strategy_unknown
+  ]
 }
 
-run "placement_partition_count_on_cluster" {
+run "rejects_s3_interface_endpoint_and_partition_count_on_cluster" {
   command = plan
-
   variables {
+    # endpoint_services_s3
+    interface_endpoint_services = ["sts", "s3"]
+    # placement_partition_count_on_cluster
     placement_groups = { training = { partition_count = 3 } }
   }
-
-  expect_failures = [var.placement_groups]
+  expect_failures = [
+    var.interface_endpoint_services, # endpoint_services_s3
+    var.placement_groups,            # placement_partition_count_on_cluster
+  ]
 }
 
-run "placement_partition_count_too_high" {
+run "rejects_full_endpoint_service_name_and_partition_count" {
   command = plan
-
   variables {
+    # endpoint_services_full_name
+    interface_endpoint_services = ["com.amazonaws.us-west-2.sts"]
+    # placement_partition_count_too_high
     placement_groups = { training = { strategy = "partition", partition_count = 8 } }
   }
-
-  expect_failures = [var.placement_groups]
+  expect_failures = [
+    var.interface_endpoint_services, # endpoint_services_full_name
+    var.placement_groups,            # placement_partition_count_too_high
+  ]
 }
 
-run "placement_spread_level_unknown" {
+run "rejects_bad_flow_log_retention_and_spread_level" {
   command = plan
-
   variables {
+    # retention_not_allowed
+    flow_logs_retention_days = 42
+    # placement_spread_level_unknown
     placement_groups = { training = { strategy = "spread", spread_level = "zone" } }
   }
-
-  expect_failures = [var.placement_groups]
+  expect_failures = [
+    var.flow_logs_retention_days, # retention_not_allowed
+    var.placement_groups,         # placement_spread_level_unknown
+  ]
 }
 
-run "placement_key_bad" {
+run "rejects_kms_alias_and_bad_placement_key" {
   command = plan
-
   variables {
+    # kms_alias_instead_of_key
+    kms_key_arn = "arn:aws:kms:us-west-2:111111111111:alias/llm"
+    # placement_key_bad
     placement_groups = { "Training_PG" = {} }
   }
-
-  expect_failures = [var.placement_groups]
+  expect_failures = [
+    var.kms_key_arn,      # kms_alias_instead_of_key
+    var.placement_groups, # placement_key_bad
+  ]
 }
 
-run "launch_template_unknown_instance_type" {
+run "rejects_non_efa_instance_type_and_bad_root_device" {
   command = plan
-
   variables {
+    # launch_template_unknown_instance_type
     efa_launch_templates = { g5 = { instance_type = "g5.48xlarge" } }
+    # root_device_name_bad
+    root_device_name = "/dev/nvme0n1"
   }
-
-  expect_failures = [var.efa_launch_templates]
+  expect_failures = [
+    var.efa_launch_templates, # launch_template_unknown_instance_type
+    var.root_device_name,     # root_device_name_bad
+  ]
 }
-
 run "launch_template_unknown_placement_group" {
   command = plan
 
@@ -194,12 +167,3 @@ run "launch_template_key_bad" {
   expect_failures = [var.efa_launch_templates]
 }
 
-run "root_device_name_bad" {
-  command = plan
-
-  variables {
-    root_device_name = "/dev/nvme0n1"
-  }
-
-  expect_failures = [var.root_device_name]
-}

@@ -156,22 +156,123 @@ run "grafana_off" {
   }
 }
 
-run "rejects_bad_name" {
+run "rejects_bad_protocol_authentication_and_budget" {
   command = plan
   variables {
+    # rejects_bad_protocol
+    subscriptions = [{ protocol = "sms", endpoint = "+15555550100" }]
+    # rejects_bad_authentication
+    grafana = { enabled = true, authentication_providers = ["OIDC"], prefix_list_ids = ["pl-0123"] }
+    # rejects_zero_budget
+    budget = { limit_amount = 0 }
+  }
+  expect_failures = [
+    var.subscriptions, # rejects_bad_protocol
+    var.grafana,       # rejects_bad_authentication
+    var.budget,        # rejects_zero_budget
+  ]
+}
+
+run "rejects_bad_endpoint_grafana_version_and_time_unit" {
+  command = plan
+  variables {
+    # rejects_bad_endpoint
+    subscriptions = [{ protocol = "https", endpoint = "http://hooks.example.com/x" }]
+    # rejects_bad_version
+    grafana = { enabled = true, version = "11.0", prefix_list_ids = ["pl-0123"] }
+    # rejects_bad_time_unit
+    budget = { limit_amount = 100, time_unit = "WEEKLY" }
+  }
+  expect_failures = [
+    var.subscriptions, # rejects_bad_endpoint
+    var.grafana,       # rejects_bad_version
+    var.budget,        # rejects_bad_time_unit
+  ]
+}
+
+run "rejects_bad_grafana_role_and_thresholds" {
+  command = plan
+  variables {
+    # rejects_bad_role
+    grafana = { enabled = true, prefix_list_ids = ["pl-0123"], role_associations = { OWNER = { user_ids = ["u"] } } }
+    # rejects_bad_thresholds
+    budget = { limit_amount = 100, alert_thresholds_percent = [80, 80] }
+  }
+  expect_failures = [
+    var.grafana, # rejects_bad_role
+    var.budget,  # rejects_bad_thresholds
+  ]
+}
+
+run "rejects_bad_name_and_one_grafana_subnet" {
+  command = plan
+  variables {
+    # rejects_bad_name
     name = "LLM_test"
+    # rejects_one_subnet
+    grafana = { enabled = true, vpc_id = "vpc-0123456789abcdef0", subnet_ids = ["subnet-0123456789abcdef0"] }
   }
-  expect_failures = [var.name]
+  expect_failures = [
+    var.name,    # rejects_bad_name
+    var.grafana, # rejects_one_subnet
+  ]
 }
 
-run "rejects_bad_retention" {
+run "rejects_bad_retention_and_grafana_security_groups" {
   command = plan
   variables {
+    # rejects_bad_retention
     log_retention_days = 100
+    # rejects_too_many_security_groups
+    grafana = { enabled = true, vpc_id = "vpc-0123456789abcdef0", subnet_ids = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"], security_group_ids = ["sg-1", "sg-2", "sg-3", "sg-4", "sg-5"] }
   }
-  expect_failures = [var.log_retention_days]
+  expect_failures = [
+    var.log_retention_days, # rejects_bad_retention
+    var.grafana,            # rejects_too_many_security_groups
+  ]
 }
 
+run "rejects_long_alias_and_public_grafana" {
+  command = plan
+  variables {
+    # rejects_long_alias
+    amp_alias = "a123456789a123456789a123456789a123456789a123456789a123456789a123456789a123456789a123456789a123456789x"
+    # rejects_grafana_open_to_the_internet
+    grafana = { enabled = true }
+  }
+  expect_failures = [
+    var.amp_alias, # rejects_long_alias
+    var.grafana,   # rejects_grafana_open_to_the_internet
+  ]
+}
+
+run "rejects_bad_rule_group_name_and_saml_without_configuration" {
+  command = plan
+  variables {
+    # rejects_bad_rule_group_name
+    rule_groups = { "node health" = "groups: []\n" }
+    # rejects_saml_without_its_configuration
+    grafana = { enabled = true, authentication_providers = ["SAML"], prefix_list_ids = ["pl-0123"] }
+  }
+  expect_failures = [
+    var.rule_groups, # rejects_bad_rule_group_name
+    var.grafana,     # rejects_saml_without_its_configuration
+  ]
+}
+
+run "rejects_bad_fsx_capacity_percent_and_saml_configuration_without_saml" {
+  command = plan
+  variables {
+    # rejects_bad_free_capacity_percent
+    fsx = { file_system_id = "fs-0123456789abcdef0", storage_capacity_gib = 1200, throughput_mbps = 146.5, free_capacity_alarm_percent = 100 }
+    # rejects_saml_configuration_without_saml
+    grafana = { enabled = true, prefix_list_ids = ["pl-0123"], saml = { idp_metadata_url = "https://idp.example.com/m", role_assertion = "role", editor_role_values = ["e"] } }
+  }
+  expect_failures = [
+    var.fsx,     # rejects_bad_free_capacity_percent
+    var.grafana, # rejects_saml_configuration_without_saml
+  ]
+}
 run "rejects_retention_below_minimum" {
   command = plan
   variables {
@@ -179,118 +280,6 @@ run "rejects_retention_below_minimum" {
     min_log_retention_days = 365
   }
   expect_failures = [var.min_log_retention_days]
-}
-
-run "rejects_long_alias" {
-  command = plan
-  variables {
-    amp_alias = "a123456789a123456789a123456789a123456789a123456789a123456789a123456789a123456789a123456789a123456789x"
-  }
-  expect_failures = [var.amp_alias]
-}
-
-run "rejects_bad_protocol" {
-  command = plan
-  variables {
-    subscriptions = [{ protocol = "sms", endpoint = "+15555550100" }]
-  }
-  expect_failures = [var.subscriptions]
-}
-
-run "rejects_bad_endpoint" {
-  command = plan
-  variables {
-    subscriptions = [{ protocol = "https", endpoint = "http://hooks.example.com/x" }]
-  }
-  expect_failures = [var.subscriptions]
-}
-
-run "rejects_bad_rule_group_name" {
-  command = plan
-  variables {
-    rule_groups = { "node health" = "groups: []\n" }
-  }
-  expect_failures = [var.rule_groups]
-}
-
-run "rejects_bad_authentication" {
-  command = plan
-  variables {
-    grafana = { enabled = true, authentication_providers = ["OIDC"], prefix_list_ids = ["pl-0123"] }
-  }
-  expect_failures = [var.grafana]
-}
-
-run "rejects_bad_version" {
-  command = plan
-  variables {
-    grafana = { enabled = true, version = "11.0", prefix_list_ids = ["pl-0123"] }
-  }
-  expect_failures = [var.grafana]
-}
-
-run "rejects_bad_role" {
-  command = plan
-  variables {
-    grafana = { enabled = true, prefix_list_ids = ["pl-0123"], role_associations = { OWNER = { user_ids = ["u"] } } }
-  }
-  expect_failures = [var.grafana]
-}
-
-run "rejects_one_subnet" {
-  command = plan
-  variables {
-    grafana = { enabled = true, vpc_id = "vpc-0123456789abcdef0", subnet_ids = ["subnet-0123456789abcdef0"] }
-  }
-  expect_failures = [var.grafana]
-}
-
-run "rejects_too_many_security_groups" {
-  command = plan
-  variables {
-    grafana = { enabled = true, vpc_id = "vpc-0123456789abcdef0", subnet_ids = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"], security_group_ids = ["sg-1", "sg-2", "sg-3", "sg-4", "sg-5"] }
-  }
-  expect_failures = [var.grafana]
-}
-
-run "rejects_grafana_open_to_the_internet" {
-  command = plan
-  variables {
-    grafana = { enabled = true }
-  }
-  expect_failures = [var.grafana]
-}
-
-run "rejects_bad_free_capacity_percent" {
-  command = plan
-  variables {
-    fsx = { file_system_id = "fs-0123456789abcdef0", storage_capacity_gib = 1200, throughput_mbps = 146.5, free_capacity_alarm_percent = 100 }
-  }
-  expect_failures = [var.fsx]
-}
-
-run "rejects_zero_budget" {
-  command = plan
-  variables {
-    budget = { limit_amount = 0 }
-  }
-  expect_failures = [var.budget]
-}
-
-run "rejects_bad_time_unit" {
-  command = plan
-  variables {
-    budget = { limit_amount = 100, time_unit = "WEEKLY" }
-  }
-  expect_failures = [var.budget]
-}
-
-run "rejects_bad_thresholds" {
-  command = plan
-  variables {
-    budget = { limit_amount = 100, alert_thresholds_percent = [80, 80] }
-  }
-  expect_failures = [var.budget]
 }
 
 run "saml" {
@@ -330,22 +319,6 @@ run "sso_has_no_saml_configuration" {
     condition     = length(aws_grafana_workspace_saml_configuration.this) == 0
     error_message = "AWS_SSO alone: no SAML configuration."
   }
-}
-
-run "rejects_saml_without_its_configuration" {
-  command = plan
-  variables {
-    grafana = { enabled = true, authentication_providers = ["SAML"], prefix_list_ids = ["pl-0123"] }
-  }
-  expect_failures = [var.grafana]
-}
-
-run "rejects_saml_configuration_without_saml" {
-  command = plan
-  variables {
-    grafana = { enabled = true, prefix_list_ids = ["pl-0123"], saml = { idp_metadata_url = "https://idp.example.com/m", role_assertion = "role", editor_role_values = ["e"] } }
-  }
-  expect_failures = [var.grafana]
 }
 
 run "rejects_both_metadata_url_and_xml" {

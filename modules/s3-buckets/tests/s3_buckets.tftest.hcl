@@ -355,46 +355,159 @@ run "extra_key_policy_statements" {
 # Validations
 ################################################################################
 
-run "rejects_replication_without_region" {
+run "rejects_bad_bucket_key_characters_and_statement_sid" {
   command = plan
   variables {
-    replication = { enabled = true }
-  }
-  expect_failures = [var.replication]
-}
-
-run "rejects_bad_destination_region" {
-  command = plan
-  variables {
-    replication = { enabled = true, destination_region = "Ohio" }
-  }
-  expect_failures = [var.replication]
-}
-
-run "rejects_bad_bucket_key_characters" {
-  command = plan
-  variables {
+    # rejects_bad_bucket_key_characters
     buckets = { "Training_Data" = {} }
+    # rejects_key_policy_statement_bad_sid
+    kms_key_policy_statements = [{ sid = "fsx-access", actions = ["kms:Decrypt"], principals = [{ type = "AWS", identifiers = ["*"] }] }]
   }
-  expect_failures = [var.buckets]
+  expect_failures = [
+    var.buckets,                   # rejects_bad_bucket_key_characters
+    var.kms_key_policy_statements, # rejects_key_policy_statement_bad_sid
+  ]
 }
 
-run "rejects_reserved_bucket_key" {
+run "rejects_reserved_bucket_key_and_module_sid" {
   command = plan
   variables {
+    # rejects_reserved_bucket_key
     buckets = { "access-logs" = {} }
+    # rejects_key_policy_statement_reusing_module_sid
+    kms_key_policy_statements = [{ sid = "AccountAdministersKey", actions = ["kms:*"], principals = [{ type = "AWS", identifiers = ["*"] }] }]
   }
-  expect_failures = [var.buckets]
+  expect_failures = [
+    var.buckets,                   # rejects_reserved_bucket_key
+    var.kms_key_policy_statements, # rejects_key_policy_statement_reusing_module_sid
+  ]
 }
 
-run "rejects_replica_suffix_key" {
+run "rejects_replica_suffix_key_and_duplicate_sid" {
   command = plan
   variables {
+    # rejects_replica_suffix_key
     buckets = { "datasets-replica" = {} }
+    # rejects_key_policy_statement_duplicate_sid
+    kms_key_policy_statements = [
+      { sid = "Extra", actions = ["kms:Decrypt"], principals = [{ type = "AWS", identifiers = ["*"] }] },
+      { sid = "Extra", actions = ["kms:Encrypt"], principals = [{ type = "AWS", identifiers = ["*"] }] },
+    ]
   }
-  expect_failures = [var.buckets]
+  expect_failures = [
+    var.buckets,                   # rejects_replica_suffix_key
+    var.kms_key_policy_statements, # rejects_key_policy_statement_duplicate_sid
+  ]
 }
 
+run "rejects_empty_buckets_and_bad_effect" {
+  command = plan
+  variables {
+    # rejects_empty_buckets
+    buckets = {}
+    # rejects_key_policy_statement_bad_effect
+    kms_key_policy_statements = [{ sid = "Extra", effect = "allow", actions = ["kms:Decrypt"], principals = [{ type = "AWS", identifiers = ["*"] }] }]
+  }
+  expect_failures = [
+    var.buckets,                   # rejects_empty_buckets
+    var.kms_key_policy_statements, # rejects_key_policy_statement_bad_effect
+  ]
+}
+
+run "rejects_bad_noncurrent_days_and_non_kms_action" {
+  command = plan
+  variables {
+    # rejects_noncurrent_days_zero
+    buckets = { datasets = { noncurrent_version_expiration_days = 0 } }
+    # rejects_key_policy_statement_non_kms_action
+    kms_key_policy_statements = [{ sid = "Extra", actions = ["s3:GetObject"], principals = [{ type = "AWS", identifiers = ["*"] }] }]
+  }
+  expect_failures = [
+    var.buckets,                   # rejects_noncurrent_days_zero
+    var.kms_key_policy_statements, # rejects_key_policy_statement_non_kms_action
+  ]
+}
+
+run "rejects_bad_name_replication_region_and_no_actions" {
+  command = plan
+  variables {
+    # rejects_replication_without_region
+    replication = { enabled = true }
+    # rejects_uppercase_name
+    name = "LLM-prod-storage"
+    # rejects_key_policy_statement_without_actions
+    kms_key_policy_statements = [{ sid = "Extra", actions = [], principals = [{ type = "AWS", identifiers = ["*"] }] }]
+  }
+  expect_failures = [
+    var.replication,               # rejects_replication_without_region
+    var.name,                      # rejects_uppercase_name
+    var.kms_key_policy_statements, # rejects_key_policy_statement_without_actions
+  ]
+}
+
+run "rejects_long_name_bad_replica_region_and_other_resource" {
+  command = plan
+  variables {
+    # rejects_bad_destination_region
+    replication = { enabled = true, destination_region = "Ohio" }
+    # rejects_name_over_49
+    name = "llm-production-storage-111111111111-eu-central-1xy"
+    # rejects_key_policy_statement_other_resource
+    kms_key_policy_statements = [{ sid = "Extra", actions = ["kms:Decrypt"], resources = ["arn:aws:s3:::bucket"], principals = [{ type = "AWS", identifiers = ["*"] }] }]
+  }
+  expect_failures = [
+    var.replication,               # rejects_bad_destination_region
+    var.name,                      # rejects_name_over_49
+    var.kms_key_policy_statements, # rejects_key_policy_statement_other_resource
+  ]
+}
+
+run "rejects_reserved_name_prefix_and_no_principal" {
+  command = plan
+  variables {
+    # rejects_reserved_name_prefix
+    name = "xn--llm-storage"
+    # rejects_key_policy_statement_without_principal
+    kms_key_policy_statements = [{ sid = "Extra", actions = ["kms:Decrypt"], principals = [] }]
+  }
+  expect_failures = [
+    var.name,                      # rejects_reserved_name_prefix
+    var.kms_key_policy_statements, # rejects_key_policy_statement_without_principal
+  ]
+}
+
+run "rejects_bad_log_retention_and_principal_type" {
+  command = plan
+  variables {
+    # rejects_access_log_retention_zero
+    access_log_retention_days = 0
+    # rejects_key_policy_statement_bad_principal_type
+    kms_key_policy_statements = [{ sid = "Extra", actions = ["kms:Decrypt"], principals = [{ type = "Role", identifiers = ["x"] }] }]
+  }
+  expect_failures = [
+    var.access_log_retention_days, # rejects_access_log_retention_zero
+    var.kms_key_policy_statements, # rejects_key_policy_statement_bad_principal_type
+  ]
+}
+
+run "rejects_bad_multipart_days_and_empty_condition" {
+  command = plan
+  variables {
+    # rejects_abort_multipart_zero
+    abort_incomplete_multipart_days = 0
+    # rejects_key_policy_statement_condition_without_values
+    kms_key_policy_statements = [{
+      sid        = "Extra"
+      actions    = ["kms:Decrypt"]
+      principals = [{ type = "AWS", identifiers = ["*"] }]
+      conditions = [{ test = "StringEquals", variable = "kms:ViaService", values = [] }]
+    }]
+  }
+  expect_failures = [
+    var.abort_incomplete_multipart_days, # rejects_abort_multipart_zero
+    var.kms_key_policy_statements,       # rejects_key_policy_statement_condition_without_values
+  ]
+}
 run "rejects_bucket_name_over_63" {
   command = plan
   variables {
@@ -412,22 +525,6 @@ run "rejects_replica_name_over_63" {
   expect_failures = [var.buckets]
 }
 
-run "rejects_empty_buckets" {
-  command = plan
-  variables {
-    buckets = {}
-  }
-  expect_failures = [var.buckets]
-}
-
-run "rejects_noncurrent_days_zero" {
-  command = plan
-  variables {
-    buckets = { datasets = { noncurrent_version_expiration_days = 0 } }
-  }
-  expect_failures = [var.buckets]
-}
-
 run "rejects_reserved_suffix" {
   command = plan
   variables {
@@ -436,140 +533,12 @@ run "rejects_reserved_suffix" {
   expect_failures = [var.buckets]
 }
 
-run "rejects_uppercase_name" {
-  command = plan
-  variables {
-    name = "LLM-prod-storage"
-  }
-  expect_failures = [var.name]
-}
-
-run "rejects_name_over_49" {
-  command = plan
-  variables {
-    name = "llm-production-storage-111111111111-eu-central-1xy"
-  }
-  expect_failures = [var.name]
-}
-
-run "rejects_reserved_name_prefix" {
-  command = plan
-  variables {
-    name = "xn--llm-storage"
-  }
-  expect_failures = [var.name]
-}
-
 run "rejects_kms_alias" {
   command = plan
   variables {
     kms_key_arn = "alias/llm-prod-s3"
   }
   expect_failures = [var.kms_key_arn]
-}
-
-run "rejects_access_log_retention_zero" {
-  command = plan
-  variables {
-    access_log_retention_days = 0
-  }
-  expect_failures = [var.access_log_retention_days]
-}
-
-run "rejects_abort_multipart_zero" {
-  command = plan
-  variables {
-    abort_incomplete_multipart_days = 0
-  }
-  expect_failures = [var.abort_incomplete_multipart_days]
-}
-
-run "rejects_key_policy_statement_bad_sid" {
-  command = plan
-  variables {
-    kms_key_policy_statements = [{ sid = "fsx-access", actions = ["kms:Decrypt"], principals = [{ type = "AWS", identifiers = ["*"] }] }]
-  }
-  expect_failures = [var.kms_key_policy_statements]
-}
-
-run "rejects_key_policy_statement_reusing_module_sid" {
-  command = plan
-  variables {
-    kms_key_policy_statements = [{ sid = "AccountAdministersKey", actions = ["kms:*"], principals = [{ type = "AWS", identifiers = ["*"] }] }]
-  }
-  expect_failures = [var.kms_key_policy_statements]
-}
-
-run "rejects_key_policy_statement_duplicate_sid" {
-  command = plan
-  variables {
-    kms_key_policy_statements = [
-      { sid = "Extra", actions = ["kms:Decrypt"], principals = [{ type = "AWS", identifiers = ["*"] }] },
-      { sid = "Extra", actions = ["kms:Encrypt"], principals = [{ type = "AWS", identifiers = ["*"] }] },
-    ]
-  }
-  expect_failures = [var.kms_key_policy_statements]
-}
-
-run "rejects_key_policy_statement_bad_effect" {
-  command = plan
-  variables {
-    kms_key_policy_statements = [{ sid = "Extra", effect = "allow", actions = ["kms:Decrypt"], principals = [{ type = "AWS", identifiers = ["*"] }] }]
-  }
-  expect_failures = [var.kms_key_policy_statements]
-}
-
-run "rejects_key_policy_statement_non_kms_action" {
-  command = plan
-  variables {
-    kms_key_policy_statements = [{ sid = "Extra", actions = ["s3:GetObject"], principals = [{ type = "AWS", identifiers = ["*"] }] }]
-  }
-  expect_failures = [var.kms_key_policy_statements]
-}
-
-run "rejects_key_policy_statement_without_actions" {
-  command = plan
-  variables {
-    kms_key_policy_statements = [{ sid = "Extra", actions = [], principals = [{ type = "AWS", identifiers = ["*"] }] }]
-  }
-  expect_failures = [var.kms_key_policy_statements]
-}
-
-run "rejects_key_policy_statement_other_resource" {
-  command = plan
-  variables {
-    kms_key_policy_statements = [{ sid = "Extra", actions = ["kms:Decrypt"], resources = ["arn:aws:s3:::bucket"], principals = [{ type = "AWS", identifiers = ["*"] }] }]
-  }
-  expect_failures = [var.kms_key_policy_statements]
-}
-
-run "rejects_key_policy_statement_without_principal" {
-  command = plan
-  variables {
-    kms_key_policy_statements = [{ sid = "Extra", actions = ["kms:Decrypt"], principals = [] }]
-  }
-  expect_failures = [var.kms_key_policy_statements]
-}
-
-run "rejects_key_policy_statement_bad_principal_type" {
-  command = plan
-  variables {
-    kms_key_policy_statements = [{ sid = "Extra", actions = ["kms:Decrypt"], principals = [{ type = "Role", identifiers = ["x"] }] }]
-  }
-  expect_failures = [var.kms_key_policy_statements]
-}
-
-run "rejects_key_policy_statement_condition_without_values" {
-  command = plan
-  variables {
-    kms_key_policy_statements = [{
-      sid        = "Extra"
-      actions    = ["kms:Decrypt"]
-      principals = [{ type = "AWS", identifiers = ["*"] }]
-      conditions = [{ test = "StringEquals", variable = "kms:ViaService", values = [] }]
-    }]
-  }
-  expect_failures = [var.kms_key_policy_statements]
 }
 
 run "rejects_key_policy_statements_with_given_key" {
