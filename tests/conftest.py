@@ -82,11 +82,18 @@ def producers_group(item: pytest.Item) -> str:
 
 # tryfirst: xdist's own hook (on each worker) turns the marker into the group suffix of the node id, so the
 # marker must be there before it runs.
+#
+# Tests marked ``runs_last`` (the destroy of dev's producers) move to the end of the collection, so they run after
+# the other tests of their group: a group's tests run in collection order on its worker. The destroy then runs
+# while the other worker still has work, not alone in the session's teardown (~110 s of one idle core).
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "producers" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.xdist_group(producers_group(item)))
+    items.sort(
+        key=lambda item: item.get_closest_marker("runs_last") is not None
+    )  # stable: order kept otherwise
 
 
 class _GroupsApplied:
@@ -114,3 +121,6 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(_GroupsApplied(), "llm-infra-groups-applied")
     # Known without xdist too (PYTEST_WORKERS=1 runs with -p no:xdist, and the marker is added above).
     config.addinivalue_line("markers", "xdist_group(name): run in the same pytest-xdist worker as the group")
+    config.addinivalue_line(
+        "markers", "runs_last: run after every other test of the session (and of its group)"
+    )

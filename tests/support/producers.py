@@ -289,9 +289,10 @@ class Producers:
 
     def destroy(self, environment: str) -> list[str]:
         """Destroy every applied stack of ``environment``, consumers first; returns what could not be destroyed.
+        A destroyed stack is forgotten (a later ``work`` would apply it again); one that failed stays applied.
         (Stacks of other environments die with the server: a network destroy is ~50 s.)"""
         left = []
-        for name, work in reversed(self.applied.items()):
+        for name, work in reversed(list(self.applied.items())):
             stack = self.entry(name)
             if stack.environment != environment:
                 continue
@@ -303,6 +304,8 @@ class Producers:
                 terraform([*DESTROY, *self.targets(name)], work, self.tf_env, timeout=PLAN_TIMEOUT_S)
                 if managed(work):
                     left.append(f"{name}: still in the state after destroy: {managed(work)}")
+                else:
+                    del self.applied[name]
             except AssertionError as error:
                 left.append(f"{name}: {error}")
         return left

@@ -56,9 +56,11 @@ def producers(
     tf_env: dict[str, str],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Producers]:
-    """Producer stacks of the moto variant, each applied to ``shared_moto`` on first use. At the end of the session
-    dev's are destroyed, which must succeed (rung 6: what moto can hold is applied for dev, and destroyed; the
-    other environments' producers were never destroyed with an assertion and die with the server)."""
+    """Producer stacks of the moto variant, each applied to ``shared_moto`` on first use. Rung 6 (what moto can
+    hold is applied for dev, and destroyed) ends with test_moto_ladder.test_dev_producers_destroy, which runs after
+    every other test on dev's producers; whatever is applied for dev after it (or without it, when a selection
+    leaves it out) is destroyed here at the end of the session, which must succeed too. The other environments'
+    producers are never destroyed with an assertion and die with the server."""
     applied = Producers(
         shared_moto, variant_outdir, environments, tf_env, tmp_path_factory.mktemp("producers")
     )

@@ -6,7 +6,7 @@ reads were applied (the session's ``producers`` fixture applies each once to the
 override file points the consumer's remote-state data source at the producer's local state, as the S3 backend
 would in AWS). moto 5.2.5 lacks placement groups (CreatePlacementGroup returns HTTP 500), so the *applied*
 producers come from a test variant of each environment without placement groups; the shipped stacks are still
-planned in full. The producers' destroy is asserted when the session ends.
+planned in full. dev's producers are destroyed by test_dev_producers_destroy, after every other test on them.
 """
 
 from __future__ import annotations
@@ -407,12 +407,24 @@ def _assert_bucket_key_lets_fsx_in(plan: dict[str, Any], env: Environment) -> No
 
 def test_dev_apply_replan_empty_destroy(producers: Producers, tf_env: dict[str, str]) -> None:
     """Rung 6: what moto can hold is applied for dev (the session's applied stacks: the network, and storage but
-    for the file system); a second plan of each must be empty; destroying them, when the session ends, must
-    succeed (the ``producers`` fixture asserts it)."""
+    for the file system); a second plan of each must be empty; destroying them must succeed
+    (test_dev_producers_destroy, after every other test on dev's producers)."""
     for stack in [s for s in STACKS if s.environment == "dev"]:
         work = producers.work(stack.name)
         _code, plan = plan_json(work, tf_env, *producers.targets(stack.name))
         assert_empty_but_for_moto_gaps(plan)
+
+
+@pytest.mark.runs_last
+def test_dev_producers_destroy(producers: Producers) -> None:
+    """Rung 6's end: every dev stack moto can hold, applied (by the tests before this one, or here when it runs
+    alone), is destroyed, consumers first, and leaves no managed resource in its state (``Producers.destroy``)."""
+    dev = [s.name for s in STACKS if s.environment == "dev"]
+    for name in dev:
+        producers.work(name)
+    left = producers.destroy("dev")
+    assert left == [], "producer destroy failed:\n" + "\n".join(left)
+    assert not set(dev) & set(producers.applied)
 
 
 def test_dev_observability_apply_on_moto(producers: Producers, tf_env: dict[str, str]) -> None:
