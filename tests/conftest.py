@@ -91,9 +91,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "producers" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.xdist_group(producers_group(item)))
-    items.sort(
-        key=lambda item: item.get_closest_marker("runs_last") is not None
-    )  # stable: order kept otherwise
+    # sort is stable: apart from the runs_last tests, the collection order is kept
+    items.sort(key=lambda item: item.get_closest_marker("runs_last") is not None)
 
 
 class _GroupsApplied:
